@@ -46,7 +46,7 @@ async function main() {
       await watch(args.config, runOnce);
       return 0;
     }
-    return await runOnce(args.config, { check: args.check });
+    return (await runOnce(args.config, { check: args.check })).code;
   } catch (error) {
     if (error instanceof UsageError) return usageError(error.message);
     throw error;
@@ -57,10 +57,20 @@ async function main() {
  * One generation pass over every API. Returns the exit code and the files the specs are made of.
  * @param {string} configPath
  * @param {{ check: boolean }} options
- * @returns {Promise<number>}
+ * @returns {Promise<{ code: number, files: Set<string> }>}
  */
-export async function runOnce(configPath, { check }) {
+async function runOnce(configPath, { check }) {
   const { results } = await buildAll(configPath);
+  const files = new Set(results.flatMap((r) => [...r.files]));
+  return { code: await report(results, check), files };
+}
+
+/**
+ * Prints what each API produced and writes (or, with `check`, compares) the outputs.
+ * @param {BuildResult[]} results
+ * @param {boolean} check
+ */
+async function report(results, check) {
   let failed = false;
   for (const result of results) {
     for (const finding of result.findings) console.error(formatFinding(finding));
@@ -95,7 +105,7 @@ export async function runOnce(configPath, { check }) {
 }
 
 /** @param {string} configPath */
-export async function buildAll(configPath) {
+async function buildAll(configPath) {
   const { config, configDir, apis } = await loadApis(configPath);
   const { buildApi } = await import("./lib/pipeline.js");
   /** @type {BuildResult[]} */

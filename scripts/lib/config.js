@@ -4,6 +4,7 @@ import { dirname, resolve } from "node:path";
 
 /** Raised for problems with how the command was called (exit code 2). */
 export class UsageError extends Error {
+  /** @override */
   name = "UsageError";
 }
 

@@ -49,10 +49,15 @@ export async function buildApi(api, config, { cwd, configDir }) {
   if (bundleErrors.length > 0) {
     return { api, findings: [...findings, ...bundleErrors], code: undefined, failure: "bundle errors", files };
   }
-  const document = bundled.bundle.parsed;
+  const document = /** @type {import("openapi-typescript").OpenAPI3} */ (bundled.bundle.parsed);
   let body;
   try {
-    const ast = await openapiTS(document, { rootTypes: true, rootTypesNoSchemaPrefix: true, defaultNonNullable: false, silent: true });
+    const ast = await openapiTS(document, {
+      rootTypes: true,
+      rootTypesNoSchemaPrefix: true,
+      defaultNonNullable: false,
+      silent: true,
+    });
     body = astToString(ast);
   } catch (error) {
     return { api, findings, code: undefined, failure: describe(error, api.root, cwd), files };

@@ -1,0 +1,216 @@
+import createClient, { type Client, type Middleware } from "openapi-fetch";
+import type { paths, TokenRequest, TokenResponse } from "../generated/authlete-token.js";
+import {
+  AuthleteApiError,
+  AuthleteConfigurationError,
+  AuthleteError,
+  AuthleteInvalidResponseError,
+  AuthleteNetworkError,
+  AuthleteRedirectError,
+  AuthleteTimeoutError,
+} from "./errors.js";
+import { AUTHLETE_SERVERS, type AuthleteRegion } from "./regions.js";
+import { VERSION } from "./version.js";
+
+/** A bearer token for Authlete, or a function returning the current one (for rotation). */
+export type AccessTokenSource = string | (() => string | Promise<string>);
+
+/** Options of {@link createTokenClient}. */
+export interface TokenClientOptions {
+  /** The API key (numeric ID) of your Authlete service. */
+  serviceId: string | number;
+  /**
+   * A service or organization access token from the Authlete console, or a function returning one
+   * (called before every request, so a rotated token is picked up without a new client).
+   */
+  accessToken: AccessTokenSource;
+  /** The cluster your service lives in. Defaults to `"us"`. Ignored when `baseUrl` is set. */
+  region?: AuthleteRegion | undefined;
+  /** Overrides `region`: Authlete's base URL. Must be `https:` unless the host is a loopback address. */
+  baseUrl?: string | URL | undefined;
+  /** A `fetch` to use instead of the global one (for proxies, tests, instrumentation). */
+  fetch?: ((request: Request) => Promise<Response>) | undefined;
+  /** Default time limit of each call in milliseconds. Defaults to 30 000; `0` disables it. */
+  timeoutMs?: number | undefined;
+  /** The `User-Agent` header to send. Defaults to `authlete-token/<version>`. */
+  userAgent?: string | undefined;
+}
+
+/** Per-call options of {@link TokenClient.process}. */
+export interface CallOptions {
+  /** Aborts the call; the signal's reason is thrown as is. */
+  signal?: AbortSignal | undefined;
+  /** The time limit of this call in milliseconds, overriding the client's `timeoutMs`. */
+  timeoutMs?: number | undefined;
+}
+
+/** The typed `openapi-fetch` client for power users; authentication is already wired in. */
+export type AuthleteFetchClient = Client<paths>;
+
+/** A client of Authlete's token API, made by {@link createTokenClient}. */
+export interface TokenClient {
+  /** The service the client calls. */
+  readonly serviceId: string;
+  /** The base URL the client calls. */
+  readonly baseUrl: string;
+  /**
+   * Calls `POST /api/{serviceId}/auth/token` with what your token endpoint received and returns
+   * Authlete's answer. An invalid token request is not an error here: read the `action` of the
+   * result. Throws an {@link AuthleteError} subclass when the call itself fails.
+   */
+  process(request: TokenRequest, options?: CallOptions): Promise<TokenResponse>;
+  /** The underlying typed `openapi-fetch` client, with the same base URL, token and user agent. */
+  readonly raw: AuthleteFetchClient;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * Creates a client of Authlete's token API.
+ *
+ * @example
+ * ```ts
+ * const authlete = createTokenClient({ serviceId: "715948317", accessToken: process.env.AUTHLETE_TOKEN!, region: "jp" });
+ * const result = await authlete.process({ parameters: await request.text(), clientId, clientSecret });
+ * if (result.action === "OK") return new Response(result.responseContent, { status: 200 });
+ * ```
+ */
+export function createTokenClient(options: TokenClientOptions): TokenClient {
+  const serviceId = String(options.serviceId ?? "");
+  if (!/^[0-9A-Za-z_-]+$/.test(serviceId)) {
+    throw new AuthleteConfigurationError("serviceId must be a non-empty service API key");
+  }
+  const baseUrl = resolveBaseUrl(options);
+  const defaultTimeoutMs = checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const raw = createAuthleteFetchClient({ ...options, baseUrl });
+
+  async function process(request: TokenRequest, call: CallOptions = {}): Promise<TokenResponse> {
+    const timeoutMs = checkTimeout(call.timeoutMs ?? defaultTimeoutMs);
+    // A fresh timer per call: a signal shared between calls would expire for all of them at once.
+    const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
+    const signals = [call.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    let result: Awaited<ReturnType<typeof post>>;
+    try {
+      result = await post(request, signal);
+    } catch (error) {
+      if (timeout?.aborted && !call.signal?.aborted) throw new AuthleteTimeoutError(timeoutMs, error);
+      if (call.signal?.aborted) throw call.signal.reason;
+      if (error instanceof AuthleteError) throw error;
+      throw new AuthleteNetworkError(error);
+    }
+    const { data, error, response } = result;
+    if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
+      throw new AuthleteRedirectError(response.status);
+    }
+    if (!response.ok) throw new AuthleteApiError(response.status, error);
+    return parseTokenResponse(response.status, data);
+  }
+
+  function post(request: TokenRequest, signal: AbortSignal | undefined) {
+    return raw.POST("/api/{serviceId}/auth/token", {
+      params: { path: { serviceId } },
+      body: request,
+      parseAs: "text",
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  return Object.freeze({ serviceId, baseUrl, process, raw });
+}
+
+/**
+ * Creates the typed `openapi-fetch` client with Authlete's authentication, a user agent, and
+ * redirects refused. Use it to call the API with `openapi-fetch`'s own interface.
+ */
+export function createAuthleteFetchClient(
+  options: Pick<TokenClientOptions, "accessToken" | "region" | "baseUrl" | "fetch" | "userAgent">,
+): AuthleteFetchClient {
+  const baseUrl = resolveBaseUrl(options);
+  const getToken = tokenGetter(options.accessToken);
+  const userAgent = options.userAgent ?? `authlete-token/${VERSION}`;
+  const client = createClient<paths>({
+    baseUrl,
+    // "manual": a redirect comes back as a response we refuse, instead of the bearer token
+    // being replayed to wherever the Location header points.
+    redirect: "manual",
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  const auth: Middleware = {
+    async onRequest({ request }) {
+      const token = await getToken();
+      request.headers.set("Authorization", `Bearer ${token}`);
+      request.headers.set("User-Agent", userAgent);
+      request.headers.set("Accept", "application/json");
+      return request;
+    },
+  };
+  client.use(auth);
+  return client;
+}
+
+function parseTokenResponse(status: number, text: unknown): TokenResponse {
+  if (typeof text !== "string" || text === "") {
+    throw new AuthleteInvalidResponseError(status, "an empty body");
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new AuthleteInvalidResponseError(status, "a body that is not JSON", { cause });
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new AuthleteInvalidResponseError(status, "JSON that is not an object");
+  }
+  // Deliberately not validated further: Authlete adds fields and `action` values over time, and
+  // sends `null` for fields that do not apply. Callers switch on `action` with a default branch.
+  return value as TokenResponse;
+}
+
+function tokenGetter(source: AccessTokenSource): () => Promise<string> {
+  if (typeof source === "string") {
+    checkToken(source);
+    return async () => source;
+  }
+  if (typeof source !== "function") throw new AuthleteConfigurationError("accessToken must be a string or a function");
+  return async () => checkToken(await source());
+}
+
+function checkToken(token: unknown): string {
+  // The token itself never goes into the message.
+  if (typeof token !== "string" || token === "" || /[\s\0]/.test(token)) {
+    throw new AuthleteConfigurationError("accessToken must be a non-empty string without whitespace");
+  }
+  return token;
+}
+
+function checkTimeout(ms: number): number {
+  if (!Number.isFinite(ms) || ms < 0) throw new AuthleteConfigurationError("timeoutMs must be a number ≥ 0");
+  return ms;
+}
+
+function resolveBaseUrl(options: Pick<TokenClientOptions, "region" | "baseUrl">): string {
+  if (options.baseUrl === undefined) {
+    const region = options.region ?? "us";
+    const server = AUTHLETE_SERVERS[region];
+    if (server === undefined) {
+      throw new AuthleteConfigurationError(`region must be one of ${Object.keys(AUTHLETE_SERVERS).join(", ")}`);
+    }
+    return server;
+  }
+  let url: URL;
+  try {
+    url = new URL(String(options.baseUrl));
+  } catch {
+    throw new AuthleteConfigurationError("baseUrl must be an absolute URL");
+  }
+  if (url.username || url.password) throw new AuthleteConfigurationError("baseUrl must not contain credentials");
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
+    throw new AuthleteConfigurationError("baseUrl must use https: (plain http: is allowed for loopback hosts only)");
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+}
