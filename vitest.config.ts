@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Type-level tests (expectTypeOf, @ts-expect-error) are checked by tsc as part of `npm run typecheck`.
+    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Two cores: several tests spawn whole generator processes or a Prism server.
+    maxWorkers: 2,
+  },
+});
