@@ -39,7 +39,7 @@ export async function buildApi(api, config, { cwd, configDir }) {
   } catch (error) {
     return { api, findings: [], code: undefined, failure: describe(error, api.root, cwd), files };
   }
-  const findings = problems.map((p) => toFinding(p, cwd));
+  const findings = unique(problems.map((p) => toFinding(p, cwd)));
   if (findings.some((f) => f.severity === "error")) {
     return { api, findings, code: undefined, failure: "lint errors", files };
   }
@@ -84,6 +84,18 @@ function header(source, specHash) {
     "",
     "",
   ].join("\n");
+}
+
+/**
+ * Redocly reports a file that fails to parse once per `$ref` to it; one line each is enough.
+ * @param {Finding[]} findings
+ */
+function unique(findings) {
+  const seen = new Set();
+  return findings.filter((f) => {
+    const key = `${f.file}:${f.line}:${f.column}:${f.ruleId}:${f.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
 }
 
 /**

@@ -1,0 +1,49 @@
+import { spawn } from "node:child_process";
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root. */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+/** The vendor spec shared with the project (absent outside the workplace: tests using it skip). */
+export const VENDOR_SPEC = resolve(ROOT, "../shared/specs/authlete-api-3.0.16.yaml");
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node scripts/generate.js` of this repository with `args`, from `cwd`. */
+export function runGenerate(args: string[], cwd: string = ROOT): Promise<RunResult> {
+  return runNode([join(ROOT, "scripts/generate.js"), ...args], cwd);
+}
+
+export function runNode(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("error", fail);
+    child.on("close", (code) => done({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * A throw-away copy of the project's spec, config and generated files, so a test can break them
+ * without touching the repository.
+ */
+export async function copyProject(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), "authlete-token-"));
+  for (const entry of ["openapi", "generated", "redocly.yaml"]) {
+    await cp(join(ROOT, entry), join(dir, entry), { recursive: true });
+  }
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
