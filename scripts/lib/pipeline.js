@@ -94,7 +94,9 @@ function unique(findings) {
   const seen = new Set();
   return findings.filter((f) => {
     const key = `${f.file}:${f.line}:${f.column}:${f.ruleId}:${f.message}`;
-    return seen.has(key) ? false : (seen.add(key), true);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
 }
 
