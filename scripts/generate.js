@@ -6,7 +6,8 @@ import { relative } from "node:path";
 import { parseArgs } from "node:util";
 import { writeFileAtomic } from "./lib/atomic-write.js";
 import { loadApis, UsageError } from "./lib/config.js";
-import { formatFinding } from "./lib/problems.js";
+import { formatFinding } from "./lib/findings.js";
+import { shutDownTypeScript, warmUpTypeScript } from "./lib/typescript-compiler.js";
 
 const USAGE = `Usage: npm run generate -- [--check] [--watch] [--config PATH]
 
@@ -106,6 +107,7 @@ async function report(results, check) {
 
 /** @param {string} configPath */
 async function buildAll(configPath) {
+  warmUpTypeScript(); // openapi-typescript loads in its thread while Redocly loads and lints here
   const { config, configDir, apis } = await loadApis(configPath);
   const { buildApi } = await import("./lib/pipeline.js");
   /** @type {BuildResult[]} */
@@ -125,12 +127,14 @@ function usageError(message) {
   return 2;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exitCode = 1;
-  },
-);
+main()
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+      process.exitCode = 1;
+    },
+  )
+  .finally(shutDownTypeScript);

@@ -2,12 +2,12 @@
 import { createHash } from "node:crypto";
 import { relative } from "node:path";
 import { BaseResolver, bundle, lint } from "@redocly/openapi-core";
-import openapiTS, { astToString } from "openapi-typescript";
 import { toFinding } from "./problems.js";
+import { compileTypeScript } from "./typescript-compiler.js";
 import { toolVersions } from "./versions.js";
 
 /** @typedef {import("./config.js").ApiEntry} ApiEntry */
-/** @typedef {import("./problems.js").Finding} Finding */
+/** @typedef {import("./findings.js").Finding} Finding */
 /** @typedef {import("@redocly/openapi-core").Config} Config */
 
 /**
@@ -18,6 +18,13 @@ import { toolVersions } from "./versions.js";
  * @property {string | undefined} failure why the API failed, when it did
  * @property {Set<string>} files every file the spec is made of (for watching)
  */
+
+/**
+ * openapi-typescript options: root aliases so consumers can `import type { TokenRequest }`, and
+ * a schema `default` does not make a request field required.
+ * @type {import("openapi-typescript").OpenAPITSOptions}
+ */
+const TYPESCRIPT_OPTIONS = { rootTypes: true, rootTypesNoSchemaPrefix: true, defaultNonNullable: false, silent: true };
 
 /**
  * Lints one API with the config's rules, bundles it into a single document and turns that into
@@ -52,13 +59,7 @@ export async function buildApi(api, config, { cwd, configDir }) {
   const document = /** @type {import("openapi-typescript").OpenAPI3} */ (bundled.bundle.parsed);
   let body;
   try {
-    const ast = await openapiTS(document, {
-      rootTypes: true,
-      rootTypesNoSchemaPrefix: true,
-      defaultNonNullable: false,
-      silent: true,
-    });
-    body = astToString(ast);
+    body = await compileTypeScript(document, TYPESCRIPT_OPTIONS);
   } catch (error) {
     return { api, findings, code: undefined, failure: describe(error, api.root, cwd), files };
   }

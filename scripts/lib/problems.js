@@ -1,21 +1,12 @@
 // @ts-check
 import { relative } from "node:path";
 import { getLineColLocation } from "@redocly/openapi-core";
+import { docsUrlFor } from "./findings.js";
+
+export { docsUrlFor, formatFinding } from "./findings.js";
 
 /** @typedef {import("@redocly/openapi-core").NormalizedProblem} NormalizedProblem */
-
-/**
- * A lint problem reduced to what a person (or a report) needs to find and fix it.
- * @typedef {object} Finding
- * @property {string} ruleId
- * @property {"error" | "warn"} severity
- * @property {string} message
- * @property {string} file path of the offending file, relative to `cwd`
- * @property {number} line 1-based
- * @property {number} column 1-based
- * @property {string} pointer JSON pointer inside that file
- * @property {string | undefined} docsUrl where the rule is documented
- */
+/** @typedef {import("./findings.js").Finding} Finding */
 
 /**
  * @param {NormalizedProblem} problem
@@ -49,20 +40,4 @@ export function toFinding(problem, cwd) {
     pointer,
     docsUrl: docsUrlFor(problem.ruleId),
   };
-}
-
-/**
- * Redocly documents each built-in rule at a stable address; plugin rules (`plugin/rule`) have none.
- * @param {string} ruleId
- */
-export function docsUrlFor(ruleId) {
-  return ruleId.includes("/") ? undefined : `https://redocly.com/docs/cli/rules/oas/${ruleId}`;
-}
-
-/**
- * One line per finding, the shape compilers use so editors and terminals can jump to it.
- * @param {Finding} f
- */
-export function formatFinding(f) {
-  return `${f.file}:${f.line}:${f.column} ${f.severity === "error" ? "error" : "warning"} ${f.ruleId} ${f.message}`;
 }

@@ -1,0 +1,70 @@
+// @ts-check
+import { Worker } from "node:worker_threads";
+
+/** @typedef {{ resolve: (code: string) => void, reject: (error: Error) => void }} Pending */
+
+/** @type {Worker | undefined} */
+let worker;
+/** @type {Map<number, Pending>} */
+const pending = new Map();
+let nextId = 0;
+
+/**
+ * Starts the TypeScript worker (and its imports) now, so it is ready by the time a bundled
+ * document arrives. Safe to call more than once.
+ */
+export function warmUpTypeScript() {
+  getWorker();
+}
+
+/**
+ * Compiles a bundled OpenAPI document to TypeScript source in the worker thread.
+ * @param {import("openapi-typescript").OpenAPI3} document
+ * @param {import("openapi-typescript").OpenAPITSOptions} options
+ * @returns {Promise<string>}
+ */
+export function compileTypeScript(document, options) {
+  const thread = getWorker();
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    // Held only while a request is out: an idle worker must not keep the process alive.
+    thread.ref();
+    thread.postMessage({ id, document, options });
+  });
+}
+
+/**
+ * Stops the worker. Called once the command is done: Node does not exit on its own while an
+ * unused worker is still importing.
+ */
+export async function shutDownTypeScript() {
+  const thread = worker;
+  worker = undefined;
+  if (thread) await thread.terminate();
+}
+
+function getWorker() {
+  if (worker) return worker;
+  const thread = new Worker(new URL("./typescript-worker.js", import.meta.url));
+  thread.unref();
+  thread.on("message", (/** @type {{ id: number, code?: string, error?: string }} */ reply) => {
+    const request = pending.get(reply.id);
+    if (!request) return;
+    pending.delete(reply.id);
+    if (pending.size === 0) thread.unref();
+    if (reply.error !== undefined) request.reject(new Error(reply.error));
+    else request.resolve(reply.code ?? "");
+  });
+  const fail = (/** @type {Error} */ error) => {
+    for (const request of pending.values()) request.reject(error);
+    pending.clear();
+    worker = undefined;
+  };
+  thread.on("error", fail);
+  thread.on("exit", (code) => {
+    if (pending.size > 0) fail(new Error(`the TypeScript worker exited with code ${code}`));
+  });
+  worker = thread;
+  return thread;
+}
