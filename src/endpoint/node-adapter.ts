@@ -9,7 +9,8 @@ export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
   url?: string | undefined;
   /** Alternating names and values, duplicates kept (Node's `rawHeaders`). */
   rawHeaders: string[];
-  socket?: { encrypted?: boolean | undefined } | null | undefined;
+  /** Node's socket; a `TLSSocket` has `encrypted: true`. */
+  socket?: unknown;
 }
 
 /** The parts of Node's `http.ServerResponse` the adapter writes. */
@@ -84,7 +85,8 @@ function toRequest(req: NodeRequestLike, signal: AbortSignal, options: NodeHandl
 }
 
 function requestUrl(req: NodeRequestLike, headers: Headers, options: NodeHandlerOptions): URL {
-  const scheme = req.socket?.encrypted ? "https" : "http";
+  const socket = req.socket as { encrypted?: unknown } | null | undefined;
+  const scheme = socket?.encrypted === true ? "https" : "http";
   let base: URL;
   try {
     base = new URL(options.origin ?? `${scheme}://${headers.get("Host") ?? "localhost"}`);
