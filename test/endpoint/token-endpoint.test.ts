@@ -146,7 +146,9 @@ describe("createTokenEndpoint: failures on the server side", () => {
       await expectServerError(response);
       expect(logs).toHaveLength(1);
       expect(logs[0]?.details.error).toBeInstanceOf(AuthleteApiError);
-      expect((logs[0]?.details.error as AuthleteApiError | undefined)?.resultMessage).toBe("[A001202] Authlete's own words");
+      expect((logs[0]?.details.error as AuthleteApiError | undefined)?.resultMessage).toBe(
+        "[A001202] Authlete's own words",
+      );
       expectNoSecretsLogged();
     },
   );
