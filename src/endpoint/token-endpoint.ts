@@ -109,6 +109,16 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
   if (client === undefined || typeof client.process !== "function") {
     throw new TypeError("createTokenEndpoint needs a client made by createTokenClient");
   }
+  // Settings that could only fail per request are checked once, here.
+  if (options.tokenEndpointUrl !== undefined && !URL.canParse(String(options.tokenEndpointUrl))) {
+    throw new TypeError("tokenEndpointUrl must be an absolute URL");
+  }
+  if (
+    options.maxBodyBytes !== undefined &&
+    !(Number.isSafeInteger(options.maxBodyBytes) && options.maxBodyBytes >= 0)
+  ) {
+    throw new TypeError("maxBodyBytes must be an integer ≥ 0");
+  }
   const realm = options.realm ?? "token";
   const log = (message: string, details: TokenEndpointLogDetails) => {
     try {

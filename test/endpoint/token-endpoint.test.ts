@@ -125,6 +125,13 @@ describe("createTokenEndpoint: direct actions", () => {
     expect(authlete.calls).toEqual([]);
   });
 
+  it("refuses settings that cannot work when it is created", () => {
+    expect(() => endpoint({ tokenEndpointUrl: "/token" })).toThrow(TypeError);
+    expect(() => endpoint({ maxBodyBytes: -1 })).toThrow(TypeError);
+    expect(() => endpoint({ maxBodyBytes: Number.NaN })).toThrow(TypeError);
+    expect(() => createTokenEndpoint({} as TokenEndpointOptions)).toThrow(TypeError);
+  });
+
   it("lets prepareRequest add policy to the TokenRequest", async () => {
     authlete.enqueue("", tokenResult("OK", { responseContent: TOKENS }));
     await endpoint({ prepareRequest: (r) => ({ ...r, accessTokenDuration: 60 }) })(tokenRequest());
