@@ -1,5 +1,13 @@
 import createClient, { type Client, type Middleware } from "openapi-fetch";
-import type { paths, TokenRequest, TokenResponse } from "../generated/authlete-token.js";
+import type {
+  paths,
+  TokenFailRequest,
+  TokenFailResponse,
+  TokenIssueRequest,
+  TokenIssueResponse,
+  TokenRequest,
+  TokenResponse,
+} from "../generated/authlete-token.js";
 import {
   AuthleteApiError,
   AuthleteConfigurationError,
@@ -36,7 +44,7 @@ export interface TokenClientOptions {
   userAgent?: string | undefined;
 }
 
-/** Per-call options of {@link TokenClient.process}. */
+/** Per-call options of {@link TokenClient.process}, {@link TokenClient.issue} and {@link TokenClient.fail}. */
 export interface CallOptions {
   /** Aborts the call; the signal's reason is thrown as is. */
   signal?: AbortSignal | undefined;
@@ -59,6 +67,18 @@ export interface TokenClient {
    * result. Throws an {@link AuthleteError} subclass when the call itself fails.
    */
   process(request: TokenRequest, options?: CallOptions): Promise<TokenResponse>;
+  /**
+   * Calls `POST /api/{serviceId}/auth/token/issue` to finish a password grant once your server
+   * has authenticated the user: pass the `ticket` of the `PASSWORD` result and the user's subject.
+   * Read the `action` of the result (`OK` or `INTERNAL_SERVER_ERROR`). Throws like {@link process}.
+   */
+  issue(request: TokenIssueRequest, options?: CallOptions): Promise<TokenIssueResponse>;
+  /**
+   * Calls `POST /api/{serviceId}/auth/token/fail` to end a password grant with an error (for
+   * example `reason: "INVALID_RESOURCE_OWNER_CREDENTIALS"`). Read the `action` of the result
+   * (`BAD_REQUEST` or `INTERNAL_SERVER_ERROR`). Throws like {@link process}.
+   */
+  fail(request: TokenFailRequest, options?: CallOptions): Promise<TokenFailResponse>;
   /** The underlying typed `openapi-fetch` client, with the same base URL, token and user agent. */
   readonly raw: AuthleteFetchClient;
 }
@@ -84,18 +104,19 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   const defaultTimeoutMs = checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const raw = createAuthleteFetchClient({ ...options, baseUrl });
 
-  async function process(request: TokenRequest, call: CallOptions = {}): Promise<TokenResponse> {
-    const timeoutMs = checkTimeout(call.timeoutMs ?? defaultTimeoutMs);
+  // The one call path of every operation: per-call timeout, error mapping, body parsing.
+  async function call<T>(send: (signal: AbortSignal | undefined) => Promise<Sent>, options: CallOptions): Promise<T> {
+    const timeoutMs = checkTimeout(options.timeoutMs ?? defaultTimeoutMs);
     // A fresh timer per call: a signal shared between calls would expire for all of them at once.
     const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
-    const signals = [call.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
+    const signals = [options.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-    let result: Awaited<ReturnType<typeof post>>;
+    let result: Sent;
     try {
-      result = await post(request, signal);
+      result = await send(signal);
     } catch (error) {
-      if (timeout?.aborted && !call.signal?.aborted) throw new AuthleteTimeoutError(timeoutMs, error);
-      if (call.signal?.aborted) throw call.signal.reason;
+      if (timeout?.aborted && !options.signal?.aborted) throw new AuthleteTimeoutError(timeoutMs, error);
+      if (options.signal?.aborted) throw options.signal.reason;
       if (error instanceof AuthleteError) throw error;
       throw new AuthleteNetworkError(error);
     }
@@ -104,19 +125,52 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       throw new AuthleteRedirectError(response.status);
     }
     if (!response.ok) throw new AuthleteApiError(response.status, error);
-    return parseTokenResponse(response.status, data);
+    return parseResultObject(response.status, data) as T;
   }
 
-  function post(request: TokenRequest, signal: AbortSignal | undefined) {
-    return raw.POST("/api/{serviceId}/auth/token", {
-      params: { path: { serviceId } },
-      body: request,
-      parseAs: "text",
-      ...(signal ? { signal } : {}),
-    });
+  const path = { serviceId };
+  const withSignal = (signal: AbortSignal | undefined) => (signal ? { signal } : {});
+
+  function process(request: TokenRequest, options: CallOptions = {}): Promise<TokenResponse> {
+    return call<TokenResponse>(
+      (signal) =>
+        raw.POST("/api/{serviceId}/auth/token", {
+          params: { path },
+          body: request,
+          parseAs: "text",
+          ...withSignal(signal),
+        }),
+      options,
+    );
   }
 
-  return Object.freeze({ serviceId, baseUrl, process, raw });
+  function issue(request: TokenIssueRequest, options: CallOptions = {}): Promise<TokenIssueResponse> {
+    return call<TokenIssueResponse>(
+      (signal) =>
+        raw.POST("/api/{serviceId}/auth/token/issue", {
+          params: { path },
+          body: request,
+          parseAs: "text",
+          ...withSignal(signal),
+        }),
+      options,
+    );
+  }
+
+  function fail(request: TokenFailRequest, options: CallOptions = {}): Promise<TokenFailResponse> {
+    return call<TokenFailResponse>(
+      (signal) =>
+        raw.POST("/api/{serviceId}/auth/token/fail", {
+          params: { path },
+          body: request,
+          parseAs: "text",
+          ...withSignal(signal),
+        }),
+      options,
+    );
+  }
+
+  return Object.freeze({ serviceId, baseUrl, process, issue, fail, raw });
 }
 
 /**
@@ -149,7 +203,14 @@ export function createAuthleteFetchClient(
   return client;
 }
 
-function parseTokenResponse(status: number, text: unknown): TokenResponse {
+/** What an `openapi-fetch` call resolves to, as far as {@link createTokenClient} reads it. */
+interface Sent {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
+
+function parseResultObject(status: number, text: unknown): object {
   if (typeof text !== "string" || text === "") {
     throw new AuthleteInvalidResponseError(status, "an empty body");
   }
@@ -164,7 +225,7 @@ function parseTokenResponse(status: number, text: unknown): TokenResponse {
   }
   // Deliberately not validated further: Authlete adds fields and `action` values over time, and
   // sends `null` for fields that do not apply. Callers switch on `action` with a default branch.
-  return value as TokenResponse;
+  return value;
 }
 
 function tokenGetter(source: AccessTokenSource): () => Promise<string> {

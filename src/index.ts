@@ -4,6 +4,10 @@ export type {
   Property,
   paths,
   Result,
+  TokenFailRequest,
+  TokenFailResponse,
+  TokenIssueRequest,
+  TokenIssueResponse,
   TokenRequest,
   TokenResponse,
 } from "../generated/authlete-token.js";
@@ -16,6 +20,51 @@ export {
   type TokenClient,
   type TokenClientOptions,
 } from "./client.js";
+export {
+  type BasicCredentials,
+  type BasicCredentialsOptions,
+  encodeBasicCredentials,
+  parseBasicCredentials,
+} from "./endpoint/basic-credentials.js";
+export {
+  type ClientCertificateSource,
+  type ClientCertificates,
+  derToPem,
+  readClientCertificate,
+} from "./endpoint/client-certificate.js";
+export type { DpopTargetOptions } from "./endpoint/dpop-target.js";
+export {
+  type FetchHandler,
+  type NodeHandlerOptions,
+  type NodeRequestLike,
+  type NodeResponseLike,
+  toNodeHandler,
+} from "./endpoint/node-adapter.js";
+export {
+  DEFAULT_MAX_BODY_BYTES,
+  type ParseTokenRequestOptions,
+  parseTokenRequest,
+} from "./endpoint/parse-token-request.js";
+export {
+  type AuthleteTokenResult,
+  type ToTokenResponseOptions,
+  toTokenResponse,
+} from "./endpoint/to-token-response.js";
+export {
+  type AuthenticatedUser,
+  createTokenEndpoint,
+  type GrantContext,
+  type GrantHook,
+  type TokenEndpoint,
+  type TokenEndpointLogDetails,
+  type TokenEndpointLogger,
+  type TokenEndpointOptions,
+} from "./endpoint/token-endpoint.js";
+export {
+  TokenEndpointError,
+  type TokenEndpointErrorCode,
+  type TokenEndpointErrorOptions,
+} from "./endpoint/token-endpoint-error.js";
 export {
   AuthleteApiError,
   AuthleteConfigurationError,

@@ -1,0 +1,227 @@
+import type {
+  TokenFailResponse,
+  TokenIssueRequest,
+  TokenIssueResponse,
+  TokenRequest,
+  TokenResponse,
+} from "../../generated/authlete-token.js";
+import type { TokenClient } from "../client.js";
+import { type ParseTokenRequestOptions, parseTokenRequest } from "./parse-token-request.js";
+import { serverErrorResponse, setNoStoreHeaders } from "./response-headers.js";
+import { isKnownAction, toTokenResponse } from "./to-token-response.js";
+import { TokenEndpointError } from "./token-endpoint-error.js";
+
+/** What the endpoint tells its logger. Never contains a credential, a token or a request body. */
+export interface TokenEndpointLogDetails {
+  /** The failure: an `AuthleteError` (safe to log by design) or whatever one of your hooks threw. */
+  error?: unknown;
+  /** The Authlete action that led here. */
+  action?: string | undefined;
+  /** Authlete's result code, e.g. `A001101`. */
+  resultCode?: string | undefined;
+  /** Authlete's explanation. Logged for operators; never sent to the OAuth client. */
+  resultMessage?: string | undefined;
+}
+
+/** Where the endpoint reports server-side failures; `console` fits. */
+export interface TokenEndpointLogger {
+  error(message: string, details: TokenEndpointLogDetails): void;
+}
+
+/** What a grant hook is given. */
+export interface GrantContext {
+  /** The HTTP request the client sent (its body is already read). */
+  request: Request;
+  /** What was sent to `/auth/token`, client secret included: do not log it. */
+  tokenRequest: TokenRequest;
+}
+
+/**
+ * Answers a grant that Authlete leaves to the authorization server (token exchange, JWT bearer,
+ * Native SSO). Return the response for the client (typically after calling Authlete's
+ * `/auth/token/create`), or throw a {@link TokenEndpointError} to answer with an OAuth error.
+ * `Cache-Control: no-store`, `Pragma: no-cache` and `DPoP-Nonce` are added to what you return.
+ */
+export type GrantHook = (result: TokenResponse, context: GrantContext) => Response | Promise<Response>;
+
+/** How {@link TokenEndpointOptions.authenticateUser} identifies the user. */
+export type AuthenticatedUser = string | (Omit<TokenIssueRequest, "ticket" | "subject"> & { subject: string });
+
+/** Options of {@link createTokenEndpoint}. */
+export interface TokenEndpointOptions extends ParseTokenRequestOptions {
+  /** The Authlete client, from {@link createTokenClient}. */
+  client: Pick<TokenClient, "process" | "issue" | "fail">;
+  /**
+   * Checks the username and password of a resource owner password grant (RFC 6749 section 4.3).
+   * Return the user's subject (or `{ subject, properties, … }` to shape the tokens), or
+   * `null`/`undefined` when the credentials are wrong. Without it the password grant is answered
+   * with `unsupported_grant_type`.
+   */
+  authenticateUser?:
+    | ((
+        username: string,
+        password: string,
+        context: GrantContext,
+      ) => AuthenticatedUser | null | undefined | Promise<AuthenticatedUser | null | undefined>)
+    | undefined;
+  /** Handles `TOKEN_EXCHANGE` (RFC 8693). Without it: 400 `unsupported_grant_type`. */
+  onTokenExchange?: GrantHook | undefined;
+  /** Handles `JWT_BEARER` (RFC 7523). Without it: 400 `unsupported_grant_type`. */
+  onJwtBearer?: GrantHook | undefined;
+  /** Handles `NATIVE_SSO` (OpenID Connect Native SSO). Without it: 400 `invalid_grant`. */
+  onNativeSso?: GrantHook | undefined;
+  /**
+   * Adds your policy to each `TokenRequest` before it goes to Authlete (`accessTokenDuration`,
+   * `properties`, `jwtAtClaims`, …). Return a new request or change the given one.
+   */
+  prepareRequest?:
+    | ((tokenRequest: TokenRequest, request: Request) => TokenRequest | undefined | Promise<TokenRequest | undefined>)
+    | undefined;
+  /** Receives server-side failures (Authlete unreachable or erroring, hooks throwing, unknown actions). */
+  logger?: TokenEndpointLogger | undefined;
+}
+
+/** A token endpoint: a function from a web-standard `Request` to a `Response`. */
+export type TokenEndpoint = (request: Request) => Promise<Response>;
+
+/**
+ * Creates a complete OAuth 2.0 token endpoint (RFC 6749 section 3.2) on top of Authlete: it parses
+ * the request ({@link parseTokenRequest}), calls `/auth/token`, completes password grants with
+ * `authenticateUser` and `/auth/token/issue` or `/auth/token/fail`, hands token exchange, JWT
+ * bearer and Native SSO to your hooks, and answers with {@link toTokenResponse}.
+ *
+ * It never throws and never lets a server-side detail reach the client: any failure to talk to
+ * Authlete, an unknown action or a hook that throws becomes `500 {"error":"server_error"}` and
+ * goes to `logger`.
+ *
+ * @example
+ * ```ts
+ * const endpoint = createTokenEndpoint({
+ *   client: createTokenClient({ serviceId, accessToken }),
+ *   authenticateUser: async (username, password) => (await users.verify(username, password))?.id,
+ *   logger: console,
+ * });
+ * Deno.serve((request) => new URL(request.url).pathname === "/token" ? endpoint(request) : new Response(null, { status: 404 }));
+ * ```
+ */
+export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoint {
+  const { client, logger } = options;
+  if (client === undefined || typeof client.process !== "function") {
+    throw new TypeError("createTokenEndpoint needs a client made by createTokenClient");
+  }
+  // Settings that could only fail per request are checked once, here.
+  if (options.tokenEndpointUrl !== undefined && !URL.canParse(String(options.tokenEndpointUrl))) {
+    throw new TypeError("tokenEndpointUrl must be an absolute URL");
+  }
+  if (
+    options.maxBodyBytes !== undefined &&
+    !(Number.isSafeInteger(options.maxBodyBytes) && options.maxBodyBytes >= 0)
+  ) {
+    throw new TypeError("maxBodyBytes must be an integer ≥ 0");
+  }
+  const realm = options.realm ?? "token";
+  const log = (message: string, details: TokenEndpointLogDetails) => {
+    try {
+      logger?.error(message, details);
+    } catch {
+      // A broken logger must not turn an answer into a crash.
+    }
+  };
+
+  return async function tokenEndpoint(request: Request): Promise<Response> {
+    let tokenRequest: TokenRequest;
+    try {
+      tokenRequest = await parseTokenRequest(request, options);
+    } catch (error) {
+      if (error instanceof TokenEndpointError) return error.toResponse();
+      log("Reading the token request failed", { error });
+      return serverErrorResponse();
+    }
+    const context: GrantContext = { request, tokenRequest };
+    const call = { signal: request.signal };
+    let result: TokenResponse | undefined;
+    try {
+      if (options.prepareRequest) tokenRequest = (await options.prepareRequest(tokenRequest, request)) ?? tokenRequest;
+      result = await client.process(tokenRequest, call);
+      const action = result.action as string;
+      if (!isKnownAction(action)) {
+        log("Authlete answered /auth/token with an unknown action", describe(result));
+        return serverErrorResponse(nonceHeader(result.dpopNonce));
+      }
+      if (action === "INTERNAL_SERVER_ERROR")
+        log("Authlete reported an internal error for /auth/token", describe(result));
+      switch (action) {
+        case "PASSWORD":
+          return await password(result, context);
+        case "TOKEN_EXCHANGE":
+          return await hook(options.onTokenExchange, result, context);
+        case "JWT_BEARER":
+          return await hook(options.onJwtBearer, result, context);
+        case "NATIVE_SSO":
+          return await hook(options.onNativeSso, result, context);
+        default:
+          return toTokenResponse(result, { realm });
+      }
+    } catch (error) {
+      const nonce = result?.dpopNonce;
+      if (error instanceof TokenEndpointError) return withEndpointHeaders(error.toResponse(), nonce);
+      log("The token request could not be completed", { error, ...(result ? describe(result) : {}) });
+      return serverErrorResponse(nonceHeader(nonce));
+    }
+  };
+
+  async function password(result: TokenResponse, context: GrantContext): Promise<Response> {
+    if (options.authenticateUser === undefined) return toTokenResponse(result, { realm });
+    const ticket = result.ticket;
+    if (typeof ticket !== "string" || ticket === "") {
+      log("Authlete answered PASSWORD without a ticket", describe(result));
+      return serverErrorResponse(nonceHeader(result.dpopNonce));
+    }
+    const user = await options.authenticateUser(result.username ?? "", result.password ?? "", context);
+    const call = { signal: context.request.signal };
+    let answer: TokenIssueResponse | TokenFailResponse;
+    let expected: readonly string[];
+    let operation: string;
+    const issue: TokenIssueRequest | undefined =
+      typeof user === "string" ? { ticket, subject: user } : user == null ? undefined : { ...user, ticket };
+    if (issue !== undefined && typeof issue.subject === "string" && issue.subject !== "") {
+      answer = await client.issue(issue, call);
+      expected = ["OK", "INTERNAL_SERVER_ERROR"];
+      operation = "/auth/token/issue";
+    } else {
+      answer = await client.fail({ ticket, reason: "INVALID_RESOURCE_OWNER_CREDENTIALS" }, call);
+      expected = ["BAD_REQUEST", "INTERNAL_SERVER_ERROR"];
+      operation = "/auth/token/fail";
+    }
+    if (!expected.includes(answer.action)) {
+      log(`Authlete answered ${operation} with an unexpected action`, describe(answer));
+      return serverErrorResponse(nonceHeader(result.dpopNonce));
+    }
+    if (answer.action === "INTERNAL_SERVER_ERROR")
+      log(`Authlete reported an internal error for ${operation}`, describe(answer));
+    return toTokenResponse(answer, { realm, dpopNonce: result.dpopNonce });
+  }
+
+  async function hook(handler: GrantHook | undefined, result: TokenResponse, context: GrantContext): Promise<Response> {
+    if (handler === undefined) return toTokenResponse(result, { realm });
+    return withEndpointHeaders(await handler(result, context), result.dpopNonce);
+  }
+}
+
+/** A copy of `response` (its headers may be immutable) with the no-store headers and the nonce. */
+function withEndpointHeaders(response: Response, nonce: string | null | undefined): Response {
+  const copy = new Response(response.body, response);
+  setNoStoreHeaders(copy.headers);
+  if (typeof nonce === "string" && nonce !== "" && !copy.headers.has("DPoP-Nonce"))
+    copy.headers.set("DPoP-Nonce", nonce);
+  return copy;
+}
+
+function nonceHeader(nonce: string | null | undefined): Record<string, string> {
+  return typeof nonce === "string" && nonce !== "" ? { "DPoP-Nonce": nonce } : {};
+}
+
+/** The loggable part of an Authlete result: never tokens, passwords or response content. */
+function describe(result: { action: string; resultCode?: string; resultMessage?: string }): TokenEndpointLogDetails {
+  return { action: result.action, resultCode: result.resultCode, resultMessage: result.resultMessage };
+}
