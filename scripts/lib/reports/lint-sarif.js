@@ -1,5 +1,7 @@
 // @ts-check
 // lint.sarif: SARIF 2.1.0 for GitHub code scanning, built with node-sarif-builder.
+import { isAbsolute } from "node:path";
+import { pathToFileURL } from "node:url";
 import { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } from "node-sarif-builder";
 import { packageVersion } from "../versions.js";
 
@@ -47,11 +49,11 @@ export function renderLintSarif(report) {
       level: sarifLevel(f.severity),
       messageText: f.message,
       ruleId: f.ruleId,
-      ...(f.file ? { fileUri: f.file } : {}),
+      ...(f.file ? { fileUri: toUri(f.file) } : {}),
     });
     if (f.file) {
       const physical = result.result.locations?.[0]?.physicalLocation;
-      if (physical?.artifactLocation) physical.artifactLocation.uriBaseId = "%SRCROOT%";
+      if (physical?.artifactLocation && !isAbsolute(f.file)) physical.artifactLocation.uriBaseId = "%SRCROOT%";
       // Only the start is known; an explicit end would have to be invented.
       result.setLocationRegion({ startLine: f.line, startColumn: f.column });
       if (f.pointer) {
@@ -75,4 +77,15 @@ export function renderLintSarif(report) {
   const log = sarif.buildSarifOutput();
   log.$schema = "https://json.schemastore.org/sarif-2.1.0.json";
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/**
+ * A repository path as a SARIF URI reference: each segment percent-encoded (`{serviceId}` becomes
+ * `%7BserviceId%7D`, which the SARIF schema's `uri-reference` format requires). A file outside the
+ * repository keeps its absolute location as a `file:` URL.
+ * @param {string} file
+ */
+export function toUri(file) {
+  if (isAbsolute(file)) return pathToFileURL(file).href;
+  return file.split("/").map(encodeURIComponent).join("/");
 }
