@@ -146,7 +146,9 @@ export async function main(argv, command) {
  * @returns {Promise<{ code: number, files: Set<string> }>}
  */
 export async function runOnce(configPath, options) {
-  const { results, configDir, configAbsolute } = await buildAll(configPath);
+  const loaded = await loadApis(configPath);
+  if (options.diff) await (await import("./diff.js")).assertBaseExists(options.diff, loaded.configDir);
+  const { results, configDir, configAbsolute } = await buildAll(loaded);
   const files = new Set(results.flatMap((r) => [...r.files]));
   const cwd = process.cwd();
   // --check of `generate` writes nothing unless reports were asked for by name.
@@ -292,9 +294,8 @@ async function printAndWrite(results, check) {
   return failed ? 1 : 0;
 }
 
-/** @param {string} configPath */
-async function buildAll(configPath) {
-  const { config, configDir, configPath: configAbsolute, apis } = await loadApis(configPath);
+/** @param {Awaited<ReturnType<typeof loadApis>>} loaded */
+async function buildAll({ config, configDir, configPath: configAbsolute, apis }) {
   const { buildApi } = await import("./pipeline.js");
   /** @type {BuildResult[]} */
   const results = [];

@@ -95,6 +95,23 @@ export async function resolveBase(apiRoot, option, { cwd }) {
 }
 
 /**
+ * Fails early, before anything is built, when an explicit `--base` names no commit.
+ * @param {BaseOption | undefined} option
+ * @param {string} dir a directory inside the repository
+ */
+export async function assertBaseExists(option, dir) {
+  if (option?.kind !== "git" || !option.explicit) return;
+  const inRepo = await git(["rev-parse", "--show-toplevel"], dir).then(
+    () => true,
+    () => false,
+  );
+  if (!inRepo) return; // no repository, no base: said and skipped later
+  await git(["rev-parse", "--verify", "--quiet", `${option.ref}^{commit}`], dir).catch(() => {
+    throw new UsageError(`--base ${option.ref}: git knows no such commit (shallow clone? fetch it first)`);
+  });
+}
+
+/**
  * Diffs one API against its base with `redocly diff --format json` and applies the policy: a
  * major (breaking) change blocks unless `info.version`'s major was bumped or it is allowed.
  * @param {{ name: string, root: string }} api
