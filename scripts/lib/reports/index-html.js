@@ -24,7 +24,7 @@ export function renderIndexHtml(entries, { title = "API reports" } = {}) {
     const dir = encodeURIComponent(lint.dir);
     const links = entry.files.map((f) => `<a href="${dir}/${encodeURIComponent(f)}">${escapeHtml(f)}</a>`).join(" · ");
     const diffCell = diff
-      ? `<span class="${diff.blocking || diff.status === "error" ? "bad" : diff.bump === "major" ? "warn" : "ok"}" data-diff-verdict="${escapeHtml(diff.bump ?? diff.status)}">${escapeHtml(diff.verdict)}</span>`
+      ? `<span class="${diffClass(diff)}" data-diff-verdict="${escapeHtml(diff.bump ?? diff.status)}">${escapeHtml(diff.verdict)}</span>`
       : `<span class="muted">not run</span>`;
     const problems =
       lint.findings.length === 0
@@ -73,6 +73,13 @@ ${rows.join("\n")}
 </body>
 </html>
 `;
+}
+
+/** @param {DiffOutcome} diff */
+function diffClass(diff) {
+  if (diff.blocking || diff.status === "error") return "bad";
+  if (diff.status === "no-base") return "muted";
+  return diff.bump === "major" ? "warn" : "ok";
 }
 
 /** @param {string} text */
