@@ -96,7 +96,7 @@ describe("lint reports of `npm run generate`", () => {
           file: "broken/openapi.yaml",
           line: serverLine,
           pointer: "#/servers/0/url",
-          docsUrl: "https://redocly.com/docs/cli/rules/oas/no-server-example.com",
+          docsUrl: "https://redocly.com/docs/cli/rules/oas/no-server-example-com",
         }),
         expect.objectContaining({
           ruleId: "operation-operationId",
