@@ -147,7 +147,7 @@ describe("lint reports of `npm run generate`", () => {
         "operation-operationId",
       ]);
       for (const rule of run.tool.driver.rules)
-        expect(rule.helpUri).toBe(`https://redocly.com/docs/cli/rules/oas/${rule.id}`);
+        expect(rule.helpUri).toBe(`https://redocly.com/docs/cli/rules/oas/${rule.id.replaceAll(".", "-")}`);
       const serverLine = await lineOf(join(project, "proj", "broken", "openapi.yaml"), "https://example.com");
       const server = run.results.find((r: { ruleId: string }) => r.ruleId === "no-server-example.com");
       expect(server.level).toBe("error");
