@@ -4,7 +4,7 @@ import { readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import AjvDraft04 from "ajv-draft-04";
 import ajvFormats from "ajv-formats";
-import { XMLParser } from "fast-xml-parser";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderLintJunit } from "../scripts/lib/reports/lint-junit.js";
 import { renderLintMarkdown } from "../scripts/lib/reports/lint-markdown.js";
@@ -235,8 +235,13 @@ describe("lint report renderers", () => {
     }
   });
 
-  it("escapes XML and keeps warnings as passing JUnit cases", () => {
-    const text = renderLintJunit(report);
+  it("escapes XML, drops characters XML cannot hold, and keeps warnings as passing JUnit cases", () => {
+    const text = renderLintJunit({
+      ...report,
+      findings: report.findings.map((f) => ({ ...f, message: `${f.message}\u0001` })),
+    });
+    expect(XMLValidator.validate(text)).toBe(true);
+    expect(text).not.toContain("\u0001");
     const parsed = xml.parse(text).testsuites.testsuite;
     expect(parsed["@failures"]).toBe("0");
     expect(parsed.testcase[0]["@name"]).toBe("openapi/x & y.yaml:3:5 my-plugin/odd <rule>");
