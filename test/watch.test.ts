@@ -7,7 +7,8 @@ import { copyProject, ROOT } from "./helpers/project.js";
 const OUTPUT = "generated/authlete-token.ts";
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
+  // Last in, first out: stop the watcher before its directory is removed.
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 /** Starts `generate --watch` and lets the test wait for text to appear in its output. */

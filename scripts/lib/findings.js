@@ -16,11 +16,13 @@
  */
 
 /**
- * Redocly documents each built-in rule at a stable address; plugin rules (`plugin/rule`) have none.
+ * Redocly documents each built-in rule at a stable address (a dot in the id becomes a dash:
+ * `no-server-example.com` is at `.../no-server-example-com`); plugin rules (`plugin/rule`) have none.
+ * Used when a problem carries no `reference` of its own.
  * @param {string} ruleId
  */
 export function docsUrlFor(ruleId) {
-  return ruleId.includes("/") ? undefined : `https://redocly.com/docs/cli/rules/oas/${ruleId}`;
+  return ruleId.includes("/") ? undefined : `https://redocly.com/docs/cli/rules/oas/${ruleId.replaceAll(".", "-")}`;
 }
 
 /**

@@ -38,6 +38,6 @@ export function toFinding(problem, cwd) {
     line,
     column,
     pointer,
-    docsUrl: docsUrlFor(problem.ruleId),
+    docsUrl: problem.reference ?? docsUrlFor(problem.ruleId),
   };
 }

@@ -35,7 +35,9 @@ export async function watch(configPath, run, { debounceMs = 150, signal } = {}) 
     watched = new Set([...watched, ...files]);
     console.log(`… watching ${watched.size} file(s); Ctrl-C to stop`);
   };
+  let stopped = false;
   const schedule = () => {
+    if (stopped) return; // late file events after Ctrl-C must not start a pass
     clearTimeout(timer);
     timer = setTimeout(() => {
       running = running.then(pass);
@@ -46,6 +48,7 @@ export async function watch(configPath, run, { debounceMs = 150, signal } = {}) 
   running = running.then(pass);
   await new Promise((done) => {
     const stop = () => {
+      stopped = true;
       clearTimeout(timer);
       void watcher.close().then(done);
     };

@@ -5,7 +5,7 @@
 import * as oauth from "oauth4webapi";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { encodeBasicCredentials } from "../../src/index.js";
-import { buildPackage, type DemoProcess, startDemoProcess } from "./support/demo-process.js";
+import { type DemoProcess, startDemoProcess } from "./support/demo-process.js";
 import { type FakeAuthlete, startFakeAuthlete, tokenResult } from "./support/fake-authlete.js";
 
 const CLIENT_ID = "client é:1";
@@ -20,7 +20,7 @@ const client: oauth.Client = { client_id: CLIENT_ID };
 const clientAuth = oauth.ClientSecretBasic(CLIENT_SECRET);
 
 beforeAll(async () => {
-  [authlete] = await Promise.all([startFakeAuthlete(), buildPackage()]);
+  authlete = await startFakeAuthlete(); // dist/ is built once by test/global-setup.ts
   demo = await startDemoProcess({
     AUTHLETE_BASE_URL: authlete.baseUrl,
     AUTHLETE_SERVICE_ID: authlete.serviceId,

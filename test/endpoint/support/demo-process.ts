@@ -1,16 +1,8 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { createRequire } from "node:module";
+import { type ChildProcess, spawn } from "node:child_process";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-
-/** `npm run build`: the example imports the compiled package from dist/. */
-export async function buildPackage(): Promise<void> {
-  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-  await promisify(execFile)(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: ROOT });
-}
 
 /** The example server, started as `node examples/token-endpoint/server.js` would be. */
 export interface DemoProcess {

@@ -1,0 +1,338 @@
+// @ts-check
+// The command line of `npm run generate` and `npm run report` (scripts/generate.js, scripts/report.js).
+import { readFile, rm } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { writeFileAtomic } from "./atomic-write.js";
+import { loadApis, UsageError } from "./config.js";
+import { formatFinding } from "./findings.js";
+import { shutDownTypeScript, warmUpTypeScript } from "./typescript-compiler.js";
+
+/** @typedef {import("./pipeline.js").BuildResult} BuildResult */
+/** @typedef {import("./diff.js").BaseOption} BaseOption */
+/** @typedef {import("./diff.js").DiffOutcome} DiffOutcome */
+/** @typedef {"generate" | "report"} Command */
+
+const COMMON = `  --config PATH     the Redocly config to read (default: redocly.yaml); paths in it are relative to it
+  --reports DIR     where reports go (default: reports/ next to the config), one directory per API
+  --diff            compare each API with a base and write diff.md / diff.json (see below)
+  --base REF        the git revision to compare with (default: HEAD); implies --diff
+  --base-file PATH  compare with this spec file instead of a git revision; implies --diff
+  --allow-breaking  do not fail on a major (breaking) change
+  --help            show this help`;
+
+const USAGE = {
+  generate: `Usage: npm run generate -- [--check] [--watch] [--config PATH] [--reports DIR] [--diff [--base REF | --base-file PATH] [--allow-breaking]]
+
+Lints every API of the config, bundles it and writes its TypeScript, plus the lint reports
+(lint.json, lint.md, lint.sarif, lint.junit.xml) under reports/<api>/.
+
+  --check           regenerate in memory and fail (exit 1) if any output on disk differs or is missing;
+                    writes nothing, not even reports, unless --reports DIR is given
+  --watch           regenerate whenever a spec file or the config changes (keeps the last good output)
+${COMMON}
+
+A major change fails (exit 1) unless info.version's major was bumped or --allow-breaking is given;
+no base (a new API, not a git repository) is not an error.
+Exit codes: 0 ok, 1 lint/spec/drift failure or breaking change, 2 usage error.`,
+  report: `Usage: npm run report -- [--check] [--config PATH] [--reports DIR] [--base REF | --base-file PATH] [--allow-breaking] [--no-diff]
+
+Runs \`generate\` (with its lint reports), then adds for every API: api.html (redocly build-docs,
+readable offline), stats.json (redocly stats), diff.md / diff.json (redocly diff against the base),
+and reports/index.html linking them all.
+
+  --check           check generated/ instead of writing it (reports are written all the same)
+  --no-diff         skip the change report
+${COMMON}
+
+A major change fails (exit 1) unless info.version's major was bumped or --allow-breaking is given;
+no base (a new API, not a git repository) is not an error.
+Exit codes: 0 ok, 1 lint/spec/drift failure or breaking change, 2 usage error.`,
+};
+
+/**
+ * @typedef {object} RunOptions
+ * @property {Command} command
+ * @property {boolean} check
+ * @property {string | undefined} reportsDir absolute, or undefined for no reports
+ * @property {boolean} reportsExplicit
+ * @property {BaseOption | undefined} diff undefined: no change report
+ * @property {boolean} allowBreaking
+ * @property {boolean} full build api.html, stats.json and index.html
+ */
+
+/**
+ * @param {string[]} argv
+ * @param {Command} command
+ * @returns {Promise<number>} the exit code
+ */
+export async function main(argv, command) {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        check: { type: "boolean", default: false },
+        watch: { type: "boolean", default: false },
+        config: { type: "string", default: "redocly.yaml" },
+        reports: { type: "string" },
+        diff: { type: "boolean", default: false },
+        "no-diff": { type: "boolean", default: false },
+        base: { type: "string" },
+        "base-file": { type: "string" },
+        "allow-breaking": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      allowPositionals: false,
+      strict: true,
+    }).values;
+  } catch (error) {
+    return usageError(command, error instanceof Error ? error.message : String(error));
+  }
+  if (args.help) {
+    console.log(USAGE[command]);
+    return 0;
+  }
+  if (command === "report" && args.watch) return usageError(command, "--watch is for `npm run generate`");
+  if (command === "generate" && args["no-diff"]) return usageError(command, "--no-diff is for `npm run report`");
+  if (args.check && args.watch) return usageError(command, "--check and --watch cannot be combined");
+  if (args.base !== undefined && args["base-file"] !== undefined) {
+    return usageError(command, "--base and --base-file cannot be combined");
+  }
+  const wantsDiff =
+    command === "report" ? !args["no-diff"] : args.diff || args.base !== undefined || args["base-file"] !== undefined;
+  if (args["no-diff"] && (args.base !== undefined || args["base-file"] !== undefined)) {
+    return usageError(command, "--no-diff cannot be combined with --base or --base-file");
+  }
+  if (args.watch && wantsDiff)
+    return usageError(command, "--watch does not run the change report (--diff, --base, --base-file)");
+  if (args.base === "" || args["base-file"] === "" || args.reports === "") {
+    return usageError(command, "--base, --base-file and --reports need a value");
+  }
+  /** @type {BaseOption | undefined} */
+  let diff;
+  if (wantsDiff) {
+    diff =
+      args["base-file"] !== undefined
+        ? { kind: "file", path: args["base-file"] }
+        : { kind: "git", ref: args.base ?? "HEAD", explicit: args.base !== undefined };
+  }
+  /** @type {Omit<RunOptions, "reportsDir"> & { reports: string | undefined }} */
+  const options = {
+    command,
+    check: args.check,
+    reports: args.reports,
+    reportsExplicit: args.reports !== undefined,
+    diff,
+    allowBreaking: args["allow-breaking"],
+    full: command === "report",
+  };
+  try {
+    if (args.watch) {
+      const { watch } = await import("./watch.js");
+      await watch(args.config, (configPath) => runOnce(configPath, { ...options, check: false }));
+      return 0;
+    }
+    return (await runOnce(args.config, options)).code;
+  } catch (error) {
+    if (error instanceof UsageError) return usageError(command, error.message);
+    throw error;
+  }
+}
+
+/**
+ * One pass over every API. Returns the exit code and the files the specs are made of.
+ * @param {string} configPath
+ * @param {Omit<RunOptions, "reportsDir"> & { reports: string | undefined }} options
+ * @returns {Promise<{ code: number, files: Set<string> }>}
+ */
+export async function runOnce(configPath, options) {
+  warmUpTypeScript(); // openapi-typescript loads in its thread while Redocly loads and lints here
+  const loaded = await loadApis(configPath);
+  if (options.diff) await (await import("./diff.js")).assertBaseExists(options.diff, loaded.configDir);
+  const { results, configDir, configAbsolute } = await buildAll(loaded);
+  const files = new Set(results.flatMap((r) => [...r.files]));
+  const cwd = process.cwd();
+  // --check of `generate` writes nothing unless reports were asked for by name.
+  const writeReports = !(options.command === "generate" && options.check && !options.reportsExplicit);
+  const reportsDir = writeReports
+    ? options.reports
+      ? resolve(cwd, options.reports)
+      : join(configDir, "reports")
+    : undefined;
+
+  let code = await printAndWrite(results, options.check);
+
+  if (reportsDir) {
+    const { toLintReport } = await import("./reports/model.js");
+    const { writeLintReports } = await import("./reports/write-lint.js");
+    const lints = results.map((r) => toLintReport(r, { cwd, repoRoot: configDir }));
+    await Promise.all(lints.map((lint) => writeLintReports(lint, join(reportsDir, lint.dir))));
+    console.log(`✓ lint reports: ${rel(reportsDir)}/<api>/lint.{json,md,sarif,junit.xml} (${lints.length} API(s))`);
+
+    if (options.diff || options.full) {
+      const extra = await heavyReports(results, lints, { ...options, reportsDir, configDir, configAbsolute, cwd });
+      if (extra.blocking) code = 1;
+    }
+  } else if (options.diff) {
+    // `generate --check --diff` without --reports: the verdict still decides the exit code.
+    const { diffApi } = await import("./diff.js");
+    for (const { api } of results) {
+      const diff = await diffApi(api, options.diff, {
+        configPath: configAbsolute,
+        configDir,
+        cwd,
+        allowBreaking: options.allowBreaking,
+      });
+      printDiff(diff);
+      if (diff.blocking) code = 1;
+    }
+  }
+  return { code, files };
+}
+
+/**
+ * The change report (with --diff or `report`) and, for `report`, api.html, stats.json and
+ * index.html. The tools of one API run side by side; APIs one after the other.
+ * @param {BuildResult[]} results
+ * @param {import("./reports/model.js").LintReport[]} lints
+ * @param {Omit<RunOptions, "reportsDir"> & { reportsDir: string, configDir: string, configAbsolute: string, cwd: string }} context
+ */
+async function heavyReports(results, lints, context) {
+  const { diffApi, renderDiffJson, renderDiffMarkdown } = await import("./diff.js");
+  const { buildApiHtml, writeStats } = await import("./api-docs.js");
+  const { renderIndexHtml } = await import("./reports/index-html.js");
+  const { LINT_REPORT_FILES } = await import("./reports/write-lint.js");
+  let blocking = false;
+  /** @type {import("./reports/index-html.js").IndexEntry[]} */
+  const entries = [];
+  for (const [i, result] of results.entries()) {
+    const lint = /** @type {import("./reports/model.js").LintReport} */ (lints[i]);
+    const apiDir = join(context.reportsDir, lint.dir);
+    const tools = { configPath: context.configAbsolute, configDir: context.configDir };
+    const [diff, html, stats] = await Promise.all([
+      context.diff
+        ? diffApi(result.api, context.diff, { ...tools, cwd: context.cwd, allowBreaking: context.allowBreaking })
+        : undefined,
+      context.full
+        ? buildApiHtml(result.api, {
+            ...tools,
+            outFile: join(apiDir, "api.html"),
+            title: `${result.api.name} API reference`,
+          })
+        : undefined,
+      context.full ? writeStats(result.api, { ...tools, outFile: join(apiDir, "stats.json") }) : undefined,
+    ]);
+    /** @type {string[]} */
+    const files = [...LINT_REPORT_FILES];
+    /** @type {string[]} */
+    const notes = [];
+    if (html) html.ok ? files.push("api.html") : notes.push(`api.html not built: ${html.error}`);
+    if (stats) stats.ok ? files.push("stats.json") : notes.push(`stats.json not built: ${stats.error}`);
+    for (const note of notes) console.error(`✗ ${result.api.name}: ${note}`);
+    if (diff) {
+      printDiff(diff);
+      if (diff.blocking) blocking = true;
+      if (diff.status === "no-base") {
+        // A stale change report from an earlier run must not pass for this one.
+        await Promise.all(["diff.md", "diff.json"].map((f) => rm(join(apiDir, f), { force: true })));
+      } else {
+        await writeFileAtomic(join(apiDir, "diff.md"), renderDiffMarkdown(diff));
+        await writeFileAtomic(join(apiDir, "diff.json"), renderDiffJson(diff));
+        files.push("diff.md", "diff.json");
+      }
+    }
+    entries.push({ lint, diff, files, notes });
+  }
+  if (context.full) {
+    const index = join(context.reportsDir, "index.html");
+    await writeFileAtomic(index, renderIndexHtml(entries));
+    console.log(`✓ report index: ${rel(index)}`);
+  }
+  return { blocking };
+}
+
+/** @param {DiffOutcome} diff */
+function printDiff(diff) {
+  (diff.blocking ? console.error : console.log)(diff.verdict);
+}
+
+/**
+ * Prints what each API produced and writes (or, with `check`, compares) the generated outputs.
+ * @param {BuildResult[]} results
+ * @param {boolean} check
+ */
+async function printAndWrite(results, check) {
+  let failed = false;
+  for (const result of results) {
+    for (const finding of result.findings) console.error(formatFinding(finding));
+    if (result.code === undefined) {
+      failed = true;
+      console.error(`✗ ${result.api.name}: ${result.failure}; ${rel(result.api.output)} left as it was`);
+    }
+  }
+  const ok = results.filter((r) => r.code !== undefined);
+  if (check) {
+    const stale = [];
+    for (const { api, code } of ok) {
+      const onDisk = await readFile(api.output, "utf8").catch(() => undefined);
+      if (onDisk === undefined) stale.push(`${rel(api.output)} (missing)`);
+      else if (onDisk !== code) stale.push(`${rel(api.output)} (differs from what the spec generates)`);
+    }
+    if (stale.length > 0) {
+      console.error(`✗ generated files are out of date; run \`npm run generate\`:\n  ${stale.join("\n  ")}`);
+      return 1;
+    }
+    if (!failed) console.log(`✓ ${ok.length} API(s) up to date`);
+    return failed ? 1 : 0;
+  }
+  // Outputs are written only after every API was built, each atomically: a failure anywhere
+  // leaves the failed API's file untouched.
+  for (const { api, code } of ok) {
+    const onDisk = await readFile(api.output, "utf8").catch(() => undefined);
+    if (onDisk !== code) await writeFileAtomic(api.output, /** @type {string} */ (code));
+    console.log(`✓ ${api.name}: ${rel(api.output)}${onDisk === code ? " (unchanged)" : ""}`);
+  }
+  return failed ? 1 : 0;
+}
+
+/** @param {Awaited<ReturnType<typeof loadApis>>} loaded */
+async function buildAll({ config, configDir, configPath: configAbsolute, apis }) {
+  const { buildApi } = await import("./pipeline.js");
+  /** @type {BuildResult[]} */
+  const results = [];
+  for (const api of apis) results.push(await buildApi(api, config, { cwd: process.cwd(), configDir }));
+  return { results, configDir, configAbsolute };
+}
+
+/** @param {string} file */
+function rel(file) {
+  return relative(process.cwd(), file) || file;
+}
+
+/**
+ * @param {Command} command
+ * @param {string} message
+ */
+function usageError(command, message) {
+  console.error(`${command}: ${message}\n\n${USAGE[command]}`);
+  return 2;
+}
+
+/**
+ * Runs `main` as the process's entry point: sets the exit code, prints unexpected errors.
+ * @param {Command} command
+ */
+export function run(command) {
+  main(process.argv.slice(2), command)
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (error) => {
+        console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+        process.exitCode = 1;
+      },
+    )
+    .finally(shutDownTypeScript);
+}

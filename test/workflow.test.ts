@@ -1,0 +1,56 @@
+// .github/workflows/api.yml: valid for GitHub Actions (checked by action-validator) and publishing
+// what issue 3 asks for.
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { repoRoot, run } from "./reports-fixture.js";
+
+const require = createRequire(import.meta.url);
+const WORKFLOW = join(repoRoot, ".github", "workflows", "api.yml");
+const validate = (file: string) =>
+  run(process.execPath, [require.resolve("@action-validator/cli/cli.mjs"), file], repoRoot);
+
+describe("CI workflow .github/workflows/api.yml", () => {
+  it("passes action-validator (GitHub's workflow schema)", async () => {
+    const result = await validate(WORKFLOW);
+    expect(result.code, `${result.stdout}${result.stderr}`).toBe(0);
+  });
+
+  it("action-validator does reject a broken workflow", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "workflow-"));
+    try {
+      const broken = join(dir, "broken.yml");
+      await writeFile(broken, "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps: 5\n");
+      expect((await validate(broken)).code).not.toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("runs on spec changes and publishes every report", async () => {
+    const text = await readFile(WORKFLOW, "utf8");
+    for (const path of ['"openapi/**"', '"redocly.yaml"', '"generated/**"']) expect(text.split(path).length).toBe(3); // push + pull_request
+    const steps = [
+      "run: npm ci",
+      "run: npm run generate -- --check",
+      "run: npm test",
+      'npm run report -- --base "$base"',
+      "uses: actions/upload-artifact@",
+      '>> "$GITHUB_STEP_SUMMARY"',
+      "run: npx redocly lint --format github-actions",
+      "uses: github/codeql-action/upload-sarif@",
+    ];
+    let at = -1;
+    for (const step of steps) {
+      const index = text.indexOf(step);
+      expect(index, step).toBeGreaterThan(at); // present, in this order
+      at = index;
+    }
+    expect(text).toContain("github.event.pull_request.base.sha");
+    expect(text).toContain("reports/*/lint.md reports/*/diff.md");
+    expect(text).toContain("security-events: write");
+    expect(text).toContain("fetch-depth: 0");
+  });
+});
