@@ -1,7 +1,7 @@
 // @ts-check
 // The command line of `npm run generate` and `npm run report` (scripts/generate.js, scripts/report.js).
 import { readFile, rm } from "node:fs/promises";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { writeFileAtomic } from "./atomic-write.js";
 import { loadApis, UsageError } from "./config.js";
@@ -128,6 +128,10 @@ export async function main(argv, command) {
     full: command === "report",
   };
   try {
+    if (command === "generate" && !args.watch && !diff) {
+      const code = await noOp(args.config, options);
+      if (code !== undefined) return code;
+    }
     if (args.watch) {
       const { watch } = await import("./watch.js");
       await watch(args.config, (configPath) => runOnce(configPath, { ...options, check: false }));
@@ -153,22 +157,19 @@ export async function runOnce(configPath, options) {
   const { results, configDir, configAbsolute } = await buildAll(loaded);
   const files = new Set(results.flatMap((r) => [...r.files]));
   const cwd = process.cwd();
-  // --check of `generate` writes nothing unless reports were asked for by name.
-  const writeReports = !(options.command === "generate" && options.check && !options.reportsExplicit);
-  const reportsDir = writeReports
-    ? options.reports
-      ? resolve(cwd, options.reports)
-      : join(configDir, "reports")
-    : undefined;
+  const reportsDir = reportsDirFor(options, configDir);
 
   let code = await printAndWrite(results, options.check);
+  /** @type {string[]} */
+  const reportFiles = [];
 
   if (reportsDir) {
     const { toLintReport } = await import("./reports/model.js");
     const { writeLintReports } = await import("./reports/write-lint.js");
     const lints = results.map((r) => toLintReport(r, { cwd, repoRoot: configDir }));
-    await Promise.all(lints.map((lint) => writeLintReports(lint, join(reportsDir, lint.dir))));
-    console.log(`✓ lint reports: ${rel(reportsDir)}/<api>/lint.{json,md,sarif,junit.xml} (${lints.length} API(s))`);
+    const written = await Promise.all(lints.map((lint) => writeLintReports(lint, join(reportsDir, lint.dir))));
+    reportFiles.push(...written.flat());
+    console.log(lintReportsLine(reportsDir, lints.length));
 
     if (options.diff || options.full) {
       const extra = await heavyReports(results, lints, { ...options, reportsDir, configDir, configAbsolute, cwd });
@@ -188,7 +189,59 @@ export async function runOnce(configPath, options) {
       if (diff.blocking) code = 1;
     }
   }
+  if (options.command === "generate" && !options.diff && code === 0 && results.every((r) => r.code !== undefined)) {
+    const { record } = await import("./manifest.js");
+    const apis = results.map((r) => ({
+      ...r.api,
+      code: /** @type {string} */ (r.code),
+      files: r.files,
+      findings: r.findings,
+    }));
+    await record(configAbsolute, apis, reportsDir ? { dir: reportsDir, files: reportFiles } : undefined);
+  }
   return { code, files };
+}
+
+/**
+ * The no-op fast path: when the manifest of the last successful run still matches every input and
+ * output, say so (with that run's warnings) and stop, without loading Redocly or TypeScript.
+ * @param {string} configPath
+ * @param {Omit<RunOptions, "reportsDir"> & { reports: string | undefined }} options
+ * @returns {Promise<number | undefined>} the exit code, or undefined to run the full pipeline
+ */
+async function noOp(configPath, options) {
+  const configAbsolute = resolve(configPath);
+  const reportsDir = reportsDirFor(options, dirname(configAbsolute));
+  const { upToDate } = await import("./manifest.js");
+  const manifest = await upToDate(configAbsolute, { reportsDir });
+  if (!manifest) return undefined;
+  for (const api of manifest.apis) for (const finding of api.findings) console.error(formatFinding(finding));
+  if (options.check) {
+    console.log(`✓ ${manifest.apis.length} API(s) up to date`);
+  } else {
+    for (const api of manifest.apis) console.log(`✓ ${api.name}: ${rel(api.output)} (unchanged)`);
+    if (reportsDir) console.log(lintReportsLine(reportsDir, manifest.apis.length));
+  }
+  return 0;
+}
+
+/**
+ * Where this run writes lint reports, if anywhere: `--check` of `generate` writes nothing unless
+ * reports were asked for by name.
+ * @param {{ command: Command, check: boolean, reports: string | undefined, reportsExplicit: boolean }} options
+ * @param {string} configDir
+ */
+function reportsDirFor(options, configDir) {
+  if (options.command === "generate" && options.check && !options.reportsExplicit) return undefined;
+  return options.reports ? resolve(process.cwd(), options.reports) : join(configDir, "reports");
+}
+
+/**
+ * @param {string} reportsDir
+ * @param {number} count
+ */
+function lintReportsLine(reportsDir, count) {
+  return `✓ lint reports: ${rel(reportsDir)}/<api>/lint.{json,md,sarif,junit.xml} (${count} API(s))`;
 }
 
 /**
