@@ -8,6 +8,7 @@ import type {
   TokenRequest,
   TokenResponse,
 } from "../generated/authlete-token.js";
+import { DeferredRequest, sendDeferred } from "./deferred-request.js";
 import {
   AuthleteApiError,
   AuthleteConfigurationError,
@@ -84,6 +85,7 @@ export interface TokenClient {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_USER_AGENT = `authlete-token/${VERSION}`;
 
 /**
  * Creates a client of Authlete's token API.
@@ -103,17 +105,37 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   const baseUrl = resolveBaseUrl(options);
   const defaultTimeoutMs = checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const raw = createAuthleteFetchClient({ ...options, baseUrl });
+  // The client's own calls skip middleware: the headers go in per call, and openapi-fetch builds a
+  // DeferredRequest instead of a Request that fetch would only copy into another one.
+  const direct = createClient<paths>({
+    baseUrl,
+    redirect: "manual", // see createAuthleteFetchClient
+    Request: DeferredRequest as unknown as typeof Request,
+    fetch: sendDeferred(options.fetch),
+  });
+  const getToken = tokenGetter(options.accessToken);
+  const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  const headersWith = (token: string) => ({
+    Authorization: `Bearer ${token}`,
+    "User-Agent": userAgent,
+    Accept: "application/json",
+  });
 
   // The one call path of every operation: per-call timeout, error mapping, body parsing.
-  async function call<T>(send: (signal: AbortSignal | undefined) => Promise<Sent>, options: CallOptions): Promise<T> {
+  async function call<T>(
+    send: (headers: Record<string, string>, signal: AbortSignal | undefined) => Promise<Sent>,
+    options: CallOptions,
+  ): Promise<T> {
     const timeoutMs = checkTimeout(options.timeoutMs ?? defaultTimeoutMs);
     // A fresh timer per call: a signal shared between calls would expire for all of them at once.
     const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
     const signals = [options.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    // Outside the try: a failing token function is the caller's error, not a network error.
+    const headers = headersWith(await getToken());
     let result: Sent;
     try {
-      result = await send(signal);
+      result = await send(headers, signal);
     } catch (error) {
       if (timeout?.aborted && !options.signal?.aborted) throw new AuthleteTimeoutError(timeoutMs, error);
       if (options.signal?.aborted) throw options.signal.reason;
@@ -133,9 +155,10 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
 
   function process(request: TokenRequest, options: CallOptions = {}): Promise<TokenResponse> {
     return call<TokenResponse>(
-      (signal) =>
-        raw.POST("/api/{serviceId}/auth/token", {
+      (headers, signal) =>
+        direct.POST("/api/{serviceId}/auth/token", {
           params: { path },
+          headers,
           body: request,
           parseAs: "text",
           ...withSignal(signal),
@@ -146,9 +169,10 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
 
   function issue(request: TokenIssueRequest, options: CallOptions = {}): Promise<TokenIssueResponse> {
     return call<TokenIssueResponse>(
-      (signal) =>
-        raw.POST("/api/{serviceId}/auth/token/issue", {
+      (headers, signal) =>
+        direct.POST("/api/{serviceId}/auth/token/issue", {
           params: { path },
+          headers,
           body: request,
           parseAs: "text",
           ...withSignal(signal),
@@ -159,9 +183,10 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
 
   function fail(request: TokenFailRequest, options: CallOptions = {}): Promise<TokenFailResponse> {
     return call<TokenFailResponse>(
-      (signal) =>
-        raw.POST("/api/{serviceId}/auth/token/fail", {
+      (headers, signal) =>
+        direct.POST("/api/{serviceId}/auth/token/fail", {
           params: { path },
+          headers,
           body: request,
           parseAs: "text",
           ...withSignal(signal),
@@ -182,7 +207,7 @@ export function createAuthleteFetchClient(
 ): AuthleteFetchClient {
   const baseUrl = resolveBaseUrl(options);
   const getToken = tokenGetter(options.accessToken);
-  const userAgent = options.userAgent ?? `authlete-token/${VERSION}`;
+  const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
   const client = createClient<paths>({
     baseUrl,
     // "manual": a redirect comes back as a response we refuse, instead of the bearer token

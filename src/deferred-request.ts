@@ -1,0 +1,30 @@
+/**
+ * A stand-in for `Request` that `openapi-fetch` constructs instead of a real one. openapi-fetch
+ * builds a `Request` from its URL and init, and `fetch` then builds a second one from the first;
+ * with no middleware to show the request to, the first is pure cost. This keeps the URL and init
+ * as they are and {@link sendDeferred} hands them to `fetch` directly, so one request is built.
+ */
+export class DeferredRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly init: RequestInit;
+
+  constructor(url: string, init: RequestInit) {
+    this.url = url;
+    this.method = init.method ?? "GET";
+    this.init = init;
+  }
+}
+
+/**
+ * The `fetch` that goes with {@link DeferredRequest}: the platform's `fetch(url, init)`, or, when
+ * the caller supplied a `fetch` that takes a `Request`, one real `Request` for it.
+ */
+export function sendDeferred(
+  custom?: (request: Request) => Promise<Response>,
+): (request: Request) => Promise<Response> {
+  return (request) => {
+    const { url, init } = request as unknown as DeferredRequest;
+    return custom ? custom(new Request(url, init)) : globalThis.fetch(url, init);
+  };
+}
