@@ -121,11 +121,14 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     Accept: "application/json",
   });
 
+  const pathParams = { serviceId };
+
   // The one call path of every operation: per-call timeout, error mapping, body parsing.
-  async function call<T>(
-    send: (headers: Record<string, string>, signal: AbortSignal | undefined) => Promise<Sent>,
+  async function call<P extends AuthletePath>(
+    path: P,
+    body: RequestOf<P>,
     options: CallOptions,
-  ): Promise<T> {
+  ): Promise<ResponseOf<P>> {
     const timeoutMs = checkTimeout(options.timeoutMs ?? defaultTimeoutMs);
     // A fresh timer per call: a signal shared between calls would expire for all of them at once.
     const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
@@ -135,7 +138,14 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     const headers = headersWith(await getToken());
     let result: Sent;
     try {
-      result = await send(headers, signal);
+      // One body type per path is guaranteed by RequestOf<P>; openapi-fetch cannot see through the union.
+      result = await direct.POST(path as "/api/{serviceId}/auth/token", {
+        params: { path: pathParams },
+        headers,
+        body: body as TokenRequest,
+        parseAs: "text",
+        ...(signal ? { signal } : {}),
+      });
     } catch (error) {
       if (timeout?.aborted && !options.signal?.aborted) throw new AuthleteTimeoutError(timeoutMs, error);
       if (options.signal?.aborted) throw options.signal.reason;
@@ -147,53 +157,15 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       throw new AuthleteRedirectError(response.status);
     }
     if (!response.ok) throw new AuthleteApiError(response.status, error);
-    return parseResultObject(response.status, data) as T;
+    return parseResultObject(response.status, data) as ResponseOf<P>;
   }
 
-  const path = { serviceId };
-  const withSignal = (signal: AbortSignal | undefined) => (signal ? { signal } : {});
-
-  function process(request: TokenRequest, options: CallOptions = {}): Promise<TokenResponse> {
-    return call<TokenResponse>(
-      (headers, signal) =>
-        direct.POST("/api/{serviceId}/auth/token", {
-          params: { path },
-          headers,
-          body: request,
-          parseAs: "text",
-          ...withSignal(signal),
-        }),
-      options,
-    );
-  }
-
-  function issue(request: TokenIssueRequest, options: CallOptions = {}): Promise<TokenIssueResponse> {
-    return call<TokenIssueResponse>(
-      (headers, signal) =>
-        direct.POST("/api/{serviceId}/auth/token/issue", {
-          params: { path },
-          headers,
-          body: request,
-          parseAs: "text",
-          ...withSignal(signal),
-        }),
-      options,
-    );
-  }
-
-  function fail(request: TokenFailRequest, options: CallOptions = {}): Promise<TokenFailResponse> {
-    return call<TokenFailResponse>(
-      (headers, signal) =>
-        direct.POST("/api/{serviceId}/auth/token/fail", {
-          params: { path },
-          headers,
-          body: request,
-          parseAs: "text",
-          ...withSignal(signal),
-        }),
-      options,
-    );
-  }
+  const process = (request: TokenRequest, options: CallOptions = {}): Promise<TokenResponse> =>
+    call("/api/{serviceId}/auth/token", request, options);
+  const issue = (request: TokenIssueRequest, options: CallOptions = {}): Promise<TokenIssueResponse> =>
+    call("/api/{serviceId}/auth/token/issue", request, options);
+  const fail = (request: TokenFailRequest, options: CallOptions = {}): Promise<TokenFailResponse> =>
+    call("/api/{serviceId}/auth/token/fail", request, options);
 
   return Object.freeze({ serviceId, baseUrl, process, issue, fail, raw });
 }
@@ -227,6 +199,14 @@ export function createAuthleteFetchClient(
   client.use(auth);
   return client;
 }
+
+/** The operations {@link TokenClient} calls, all `POST` with a JSON body. */
+type AuthletePath =
+  | "/api/{serviceId}/auth/token"
+  | "/api/{serviceId}/auth/token/issue"
+  | "/api/{serviceId}/auth/token/fail";
+type RequestOf<P extends AuthletePath> = paths[P]["post"]["requestBody"]["content"]["application/json"];
+type ResponseOf<P extends AuthletePath> = paths[P]["post"]["responses"][200]["content"]["application/json"];
 
 /** What an `openapi-fetch` call resolves to, as far as {@link createTokenClient} reads it. */
 interface Sent {
