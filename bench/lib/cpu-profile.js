@@ -1,7 +1,8 @@
 // @ts-check
-// Runs a command under `node --cpu-prof` (through NODE_OPTIONS, so it reaches every Node process
-// and worker the command starts, whatever it is) and summarises where the CPU time went: self
-// time by package (or project file) and the hottest functions.
+// Runs a Node command under `node --cpu-prof` and summarises where the CPU time went: self time by
+// package (or project file) and the hottest functions. Node writes one profile per thread, so
+// worker threads are included, and `child_process.fork` passes the flag on to forked children.
+// (Node 20 refuses --cpu-prof in NODE_OPTIONS, so the flag goes on the command line.)
 import { spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -21,32 +22,39 @@ import { join, relative } from "node:path";
  */
 function owner(url, root) {
   if (!url) return "(native / V8)";
-  if (url.startsWith("node:")) return "node: built-ins (module loader, streams, …)";
+  if (url.startsWith("node:")) return `node: ${url.slice(5)}`;
   const path = url.replace(/^file:\/\//, "");
   const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
   if (match) {
     const all = [...path.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)];
     return `npm: ${(all[all.length - 1] ?? match)[1]}`;
   }
-  return `project: ${relative(root, path)}`;
+  return `project: ${relative(root, path).replace(/^\.tmp\/bench-build-[^/]+\//, "(build of) ")}`;
 }
 
 /**
- * @param {{ cmd: string, args: string[], cwd?: string, env?: NodeJS.ProcessEnv }} step
+ * @param {{ cmd: string, args: string[], cwd?: string, env?: NodeJS.ProcessEnv }} step a `node` command
  * @param {string} root the repository root, to name project files
  * @returns {Promise<ProfileSummary>}
  */
 export async function profileCommand(step, root) {
   const dir = await mkdtemp(join(tmpdir(), "bench-prof-"));
   try {
-    const env = {
-      ...(step.env ?? process.env),
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --cpu-prof --cpu-prof-dir=${dir}`.trim(),
-    };
+    if (step.cmd !== process.execPath) throw new Error(`can only profile node commands, not ${step.cmd}`);
     await new Promise((done, fail) => {
-      const child = spawn(step.cmd, step.args, { cwd: step.cwd, env, stdio: "ignore" });
+      const child = spawn(step.cmd, ["--cpu-prof", `--cpu-prof-dir=${dir}`, ...step.args], {
+        cwd: step.cwd,
+        env: step.env ?? process.env,
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.on("data", (c) => {
+        stderr = (stderr + c).slice(-2000);
+      });
       child.on("error", fail);
-      child.on("close", done);
+      child.on("close", (code) =>
+        code === 0 ? done(undefined) : fail(new Error(`profiled run exited ${code}: ${stderr}`)),
+      );
     });
     /** @type {Map<string, number>} */
     const packages = new Map();
@@ -54,6 +62,7 @@ export async function profileCommand(step, root) {
     const functions = new Map();
     let totalMs = 0;
     const files = (await readdir(dir)).filter((f) => f.endsWith(".cpuprofile"));
+    if (files.length === 0) throw new Error("the profiled run wrote no .cpuprofile");
     for (const file of files) {
       const profile = JSON.parse(await readFile(join(dir, file), "utf8"));
       /** @type {Map<number, { functionName: string, url: string, lineNumber: number }>} */

@@ -8,8 +8,25 @@
 import { makeVariants } from "./clients.js";
 
 const options = JSON.parse(process.argv[2] ?? "{}");
-const { clientEntry, port, rounds = 5, calls = 2000, throughputCalls = 4000, concurrency = 32, warmup = 500 } = options;
+const {
+  clientEntry,
+  port,
+  rounds = 5,
+  calls = 2000,
+  throughputCalls = 4000,
+  concurrency = 32,
+  warmup = 500,
+  only,
+} = options;
 const variants = await makeVariants({ clientEntry, baseUrl: `http://127.0.0.1:${port}` });
+
+if (only) {
+  // One variant in a loop, for profiling.
+  const v = variants.find((x) => x.name === only);
+  if (!v) throw new Error(`no variant ${only}`);
+  for (let i = 0; i < calls * rounds; i++) await v.call();
+  process.exit(0);
+}
 
 /** @type {Record<string, { cpuUsPerCall: number[], callsPerSecond: number[] }>} */
 const results = Object.fromEntries(variants.map((v) => [v.name, { cpuUsPerCall: [], callsPerSecond: [] }]));

@@ -117,6 +117,21 @@ export function generate(projectRoot, ws, extra = []) {
   };
 }
 
+/**
+ * Whether both sides produced the same types (each file's leading banner comment aside): a check
+ * that the comparison is of the same work, reported rather than enforced.
+ * @param {Workspace} ws
+ */
+async function sameTypes(ws) {
+  const strip = (/** @type {string} */ text) => text.replace(/^\/\*\*[\s\S]*?\*\/\s*/, "");
+  const ours = await readFile(ws.output, "utf8").catch(() => undefined);
+  const theirs = await readFile(join(ws.dir, "out", "baseline.ts"), "utf8").catch(() => undefined);
+  if (ours === undefined || theirs === undefined) return "Outputs: one side wrote no file.";
+  return strip(ours) === strip(theirs)
+    ? `Outputs: the same TypeScript from both sides (${(ours.length / 1024).toFixed(0)} KB; banner comments aside).`
+    : `Outputs: the TypeScript differs between the two sides (${(ours.length / 1024).toFixed(0)} KB vs ${(theirs.length / 1024).toFixed(0)} KB).`;
+}
+
 /** @type {Command} */
 const BARE_NODE = { name: "node -e 0", steps: [{ cmd: process.execPath, args: ["-e", "0"], env: ENV }] };
 
@@ -180,6 +195,7 @@ export async function pipelineRows({ projectRoot, quick, spec, runs, warmup, log
       title: `Row ${row}: ${title}`,
       lines: [
         `Input: ${ws.description}.`,
+        await sameTypes(ws),
         `Runs: ${cmp.runs} pairs after ${warmup} warm-up; CPU ratio (user+sys) ${formatRatio(c.ratio.cpu.median)}; peak RSS ${formatKb(median(c.rssKb))} vs ${formatKb(median(cmp.baseline.rssKb))}.`,
         "",
         "```",

@@ -3,7 +3,8 @@
 // Row 6: the cost of the libraries alone. `fetch` is a stub answering every call with a fresh
 // `Response` over prebuilt bytes, so what is measured is request building, headers, middleware,
 // body serialisation and parsing. Each round runs a tinybench Bench over every variant (order
-// rotating) and also times a batch of calls per variant with `process.cpuUsage()`.
+// rotating) and also times a batch of calls per variant with `process.cpuUsage()` (run with
+// --expose-gc to start each batch from a collected heap).
 //   node bench/lib/stub-bench.js '{"clientEntry":…,"rounds":5,"time":300,"batch":5000}'
 //   add "only":"project" to run one variant in a loop (for profiling)
 import { Bench } from "tinybench";
@@ -39,6 +40,8 @@ for (let round = 0; round < rounds; round++) {
     results[task.name]?.medianUs.push(result.latency.p50 * 1000);
   }
   for (const v of order) {
+    // Start every batch from a clean heap, so no batch pays for the garbage of the one before.
+    /** @type {any} */ (globalThis).gc?.();
     const before = process.cpuUsage();
     for (let i = 0; i < batch; i++) await v.call();
     const used = process.cpuUsage(before);
