@@ -14,6 +14,7 @@ import { join, relative } from "node:path";
  * @property {number} profiles how many processes/threads wrote a profile
  * @property {Array<{ name: string, ms: number, share: number }>} byPackage
  * @property {Array<{ name: string, ms: number, share: number }>} topFunctions
+ * @property {number} loadingMs self time in Node's module loaders and the CJS export lexer
  */
 
 /**
@@ -61,6 +62,7 @@ export async function profileCommand(step, root) {
     /** @type {Map<string, number>} */
     const functions = new Map();
     let totalMs = 0;
+    let loadingMs = 0;
     const files = (await readdir(dir)).filter((f) => f.endsWith(".cpuprofile"));
     if (files.length === 0) throw new Error("the profiled run wrote no .cpuprofile");
     for (const file of files) {
@@ -74,6 +76,7 @@ export async function profileCommand(step, root) {
         const ms = (deltas[i] ?? 0) / 1000;
         if (!frame || frame.functionName === "(idle)") continue;
         totalMs += ms;
+        if (/^node:internal\/(modules\/|deps\/cjs-module-lexer)/.test(frame.url)) loadingMs += ms;
         const special = frame.functionName.startsWith("(") ? frame.functionName : undefined;
         const pkg = special ?? owner(frame.url, root);
         packages.set(pkg, (packages.get(pkg) ?? 0) + ms);
@@ -89,7 +92,7 @@ export async function profileCommand(step, root) {
         .sort((a, b) => b[1] - a[1])
         .slice(0, n)
         .map(([name, ms]) => ({ name, ms, share: totalMs > 0 ? ms / totalMs : 0 }));
-    return { totalMs, profiles: files.length, byPackage: top(packages, 8), topFunctions: top(functions, 8) };
+    return { totalMs, loadingMs, profiles: files.length, byPackage: top(packages, 8), topFunctions: top(functions, 8) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
