@@ -88,7 +88,14 @@ export function twoClis(projectRoot, ws) {
       {
         cmd: bin("openapi-typescript"),
         // The same options the project's generator passes to openapi-typescript's API.
-        args: [ws.root, "-o", join(ws.dir, "out", "baseline.ts"), "--root-types", "--root-types-no-schema-prefix"],
+        args: [
+          ws.root,
+          "-o",
+          join(ws.dir, "out", "baseline.ts"),
+          "--root-types",
+          "--root-types-no-schema-prefix",
+          "--default-non-nullable=false",
+        ],
         cwd: ws.dir,
         env: ENV,
       },
@@ -295,8 +302,8 @@ export async function pipelineRows({ projectRoot, quick, spec, runs, warmup, log
   const sizes = quick ? [10, 30] : [10, 100, 1000];
   /** @type {string[]} */
   const table = [
-    "| operations | spec size | two CLIs: wall | generate: wall | ratio | two CLIs: peak RSS | generate: peak RSS | ratio |",
-    "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| operations | spec size | two CLIs: wall | generate: wall | ratio | two CLIs: peak RSS | generate: peak RSS | ratio | same types |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
   ];
   /** @type {Section} */
   const growth = { title: "Row 4: growth with the number of operations (synthetic, single file)", lines: [] };
@@ -320,7 +327,7 @@ export async function pipelineRows({ projectRoot, quick, spec, runs, warmup, log
       const c = candidate(cmp);
       const size = /MB|KB/.test(ws.description) ? (/([\d.]+ MB)/.exec(ws.description)?.[1] ?? "") : "";
       table.push(
-        `| ${operations} | ${size} | ${formatMs(median(cmp.baseline.wallMs))} | ${formatMs(median(c.wallMs))} | ${formatRatio(c.ratio.wall.median)} | ${formatKb(median(cmp.baseline.rssKb))} | ${formatKb(median(c.rssKb))} | ${formatRatio(c.ratio.rss.median)} |`,
+        `| ${operations} | ${size} | ${formatMs(median(cmp.baseline.wallMs))} | ${formatMs(median(c.wallMs))} | ${formatRatio(c.ratio.wall.median)} | ${formatKb(median(cmp.baseline.rssKb))} | ${formatKb(median(c.rssKb))} | ${formatRatio(c.ratio.rss.median)} | ${(await sameTypes(ws)).includes("the same") ? "yes" : "no"} |`,
       );
       last = { operations, cmp, c };
       if (operations === sizes[sizes.length - 1] && profile) lastWs = ws;
