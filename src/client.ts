@@ -21,6 +21,12 @@ import {
 import { AUTHLETE_SERVERS, type AuthleteRegion } from "./regions.js";
 import { VERSION } from "./version.js";
 
+/**
+ * The shape of the platform's `fetch`: called with a URL and an init by the client's own calls,
+ * and with a `Request` by the raw `openapi-fetch` client.
+ */
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
 /** A bearer token for Authlete, or a function returning the current one (for rotation). */
 export type AccessTokenSource = string | (() => string | Promise<string>);
 
@@ -38,7 +44,7 @@ export interface TokenClientOptions {
   /** Overrides `region`: Authlete's base URL. Must be `https:` unless the host is a loopback address. */
   baseUrl?: string | URL | undefined;
   /** A `fetch` to use instead of the global one (for proxies, tests, instrumentation). */
-  fetch?: ((request: Request) => Promise<Response>) | undefined;
+  fetch?: FetchLike | undefined;
   /** Default time limit of each call in milliseconds. Defaults to 30 000; `0` disables it. */
   timeoutMs?: number | undefined;
   /** The `User-Agent` header to send. Defaults to `authlete-token/<version>`. */
@@ -130,12 +136,17 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     options: CallOptions,
   ): Promise<ResponseOf<P>> {
     const timeoutMs = checkTimeout(options.timeoutMs ?? defaultTimeoutMs);
-    // A fresh timer per call: a signal shared between calls would expire for all of them at once.
-    const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
-    const signals = [options.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
-    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-    // Outside the try: a failing token function is the caller's error, not a network error.
+    // A fresh timer per call, cleared as soon as the call ends: a signal shared between calls would
+    // expire for all of them at once, and AbortSignal.timeout() would keep every timer alive for
+    // its whole duration (measured: it costs more than the rest of the client together).
+    // Before the timer and outside the try: a failing token function is the caller's own error.
     const headers = headersWith(await getToken());
+    const timeout = timeoutMs > 0 ? new AbortController() : undefined;
+    const timer = timeout ? setTimeout(() => timeout.abort(), timeoutMs) : undefined;
+    const signal =
+      timeout && options.signal
+        ? AbortSignal.any([options.signal, timeout.signal])
+        : (timeout?.signal ?? options.signal);
     let result: Sent;
     try {
       // One body type per path is guaranteed by RequestOf<P>; openapi-fetch cannot see through the union.
@@ -147,10 +158,12 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         ...(signal ? { signal } : {}),
       });
     } catch (error) {
-      if (timeout?.aborted && !options.signal?.aborted) throw new AuthleteTimeoutError(timeoutMs, error);
+      if (timeout?.signal.aborted && !options.signal?.aborted) throw new AuthleteTimeoutError(timeoutMs, error);
       if (options.signal?.aborted) throw options.signal.reason;
       if (error instanceof AuthleteError) throw error;
       throw new AuthleteNetworkError(error);
+    } finally {
+      clearTimeout(timer);
     }
     const { data, error, response } = result;
     if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {

@@ -17,14 +17,14 @@ export class DeferredRequest {
 }
 
 /**
- * The `fetch` that goes with {@link DeferredRequest}: the platform's `fetch(url, init)`, or, when
- * the caller supplied a `fetch` that takes a `Request`, one real `Request` for it.
+ * The `fetch` that goes with {@link DeferredRequest}: `fetch(url, init)` with the caller's `fetch`
+ * or, by default, the platform's (looked up per call, so a later polyfill or instrumentation applies).
  */
 export function sendDeferred(
-  custom?: (request: Request) => Promise<Response>,
+  custom?: (input: string, init: RequestInit) => Promise<Response>,
 ): (request: Request) => Promise<Response> {
   return (request) => {
     const { url, init } = request as unknown as DeferredRequest;
-    return custom ? custom(new Request(url, init)) : globalThis.fetch(url, init);
+    return custom ? custom(url, init) : globalThis.fetch(url, init);
   };
 }

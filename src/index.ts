@@ -17,6 +17,7 @@ export {
   type CallOptions,
   createAuthleteFetchClient,
   createTokenClient,
+  type FetchLike,
   type TokenClient,
   type TokenClientOptions,
 } from "./client.js";

@@ -8,7 +8,8 @@ import { ROOT } from "./helpers/project.js";
 // What a user installs: the packed tarball, in a project of its own, compiled by the user's tsc.
 const CONSUMER = `import { createTokenClient, AuthleteApiError, type TokenRequest, type TokenResponse } from "authlete-token";
 
-const fakeAuthlete = async (request: Request): Promise<Response> => {
+const fakeAuthlete = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+  const request = new Request(input, init);
   const body = (await request.json()) as TokenRequest;
   const answer: TokenResponse = { resultCode: "A050001", resultMessage: "ok", action: "OK", responseContent: body.parameters };
   return Response.json(answer, { headers: { "x-auth": request.headers.get("authorization") ?? "" } });
