@@ -71,6 +71,14 @@ describe("the no-op fast path of generate", () => {
     expect(await readFile(report, "utf8")).toBe(before);
   });
 
+  it("runs in full with --force, writing the same bytes", async () => {
+    const dir = await generatedProject();
+    const before = await readFile(join(dir, OUTPUT), "utf8");
+    const forced = await runGenerate(["--force"], dir);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(await readFile(join(dir, OUTPUT), "utf8")).toBe(before);
+  });
+
   it("answers a no-op run the way a full run does", async () => {
     const dir = await generatedProject();
     const result = await runGenerate([], dir);

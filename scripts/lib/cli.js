@@ -22,7 +22,7 @@ const COMMON = `  --config PATH     the Redocly config to read (default: redocly
   --help            show this help`;
 
 const USAGE = {
-  generate: `Usage: npm run generate -- [--check] [--watch] [--config PATH] [--reports DIR] [--diff [--base REF | --base-file PATH] [--allow-breaking]]
+  generate: `Usage: npm run generate -- [--check] [--force] [--watch] [--config PATH] [--reports DIR] [--diff [--base REF | --base-file PATH] [--allow-breaking]]
 
 Lints every API of the config, bundles it and writes its TypeScript, plus the lint reports
 (lint.json, lint.md, lint.sarif, lint.junit.xml) under reports/<api>/.
@@ -30,6 +30,7 @@ Lints every API of the config, bundles it and writes its TypeScript, plus the li
   --check           regenerate in memory and fail (exit 1) if any output on disk differs or is missing;
                     writes nothing, not even reports, unless --reports DIR is given
   --watch           regenerate whenever a spec file or the config changes (keeps the last good output)
+  --force           run the whole pipeline even when nothing changed since the last successful run
 ${COMMON}
 
 A major change fails (exit 1) unless info.version's major was bumped or --allow-breaking is given;
@@ -73,6 +74,7 @@ export async function main(argv, command) {
       args: argv,
       options: {
         check: { type: "boolean", default: false },
+        force: { type: "boolean", default: false },
         watch: { type: "boolean", default: false },
         config: { type: "string", default: "redocly.yaml" },
         reports: { type: "string" },
@@ -128,7 +130,7 @@ export async function main(argv, command) {
     full: command === "report",
   };
   try {
-    if (command === "generate" && !args.watch && !diff) {
+    if (command === "generate" && !args.watch && !diff && !args.force) {
       const code = await noOp(args.config, options);
       if (code !== undefined) return code;
     }
