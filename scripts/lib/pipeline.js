@@ -1,7 +1,6 @@
 // @ts-check
-import { createHash } from "node:crypto";
 import { relative } from "node:path";
-import { BaseResolver, bundle, lint } from "@redocly/openapi-core";
+import { lint } from "@redocly/openapi-core";
 import { toFinding } from "./problems.js";
 import { compileTypeScript } from "./typescript-compiler.js";
 import { toolVersions } from "./versions.js";
@@ -27,22 +26,25 @@ import { toolVersions } from "./versions.js";
 const TYPESCRIPT_OPTIONS = { rootTypes: true, rootTypesNoSchemaPrefix: true, defaultNonNullable: false, silent: true };
 
 /**
- * Lints one API with the config's rules, bundles it into a single document and turns that into
- * TypeScript. Lint errors stop the API before anything is generated; warnings are reported and
- * do not. Nothing is written here: callers decide what to do with the code.
+ * Lints one API with the config's rules and, side by side in the worker thread, bundles it into a
+ * single document and turns that into TypeScript. Lint errors stop the API: its TypeScript is not
+ * used; warnings are reported and do not. Nothing is written here: callers decide what to do
+ * with the code.
  * @param {ApiEntry} api
  * @param {Config} config
  * @param {{ cwd: string, configDir: string }} paths
  * @returns {Promise<BuildResult>}
  */
 export async function buildApi(api, config, { cwd, configDir }) {
-  const apiConfig = config.forAlias(api.name);
-  const resolver = new BaseResolver(apiConfig.resolve); // shared so lint and bundle read each file once
+  // Type generation starts now in the worker, side by side with the lint below; its result is
+  // used only if the lint passes.
+  const compiling = compileTypeScript(api.root, TYPESCRIPT_OPTIONS);
+  compiling.catch(() => {}); // a failed lint never looks at it
   /** @type {Set<string>} */
   const files = new Set([api.root]);
   let problems;
   try {
-    problems = await lint({ ref: api.root, config: apiConfig, externalRefResolver: resolver });
+    problems = await lint({ ref: api.root, config: config.forAlias(api.name) });
   } catch (error) {
     return { api, findings: [], code: undefined, failure: describe(error, api.root, cwd), files };
   }
@@ -50,22 +52,15 @@ export async function buildApi(api, config, { cwd, configDir }) {
   if (findings.some((f) => f.severity === "error")) {
     return { api, findings, code: undefined, failure: "lint errors", files };
   }
-  const bundled = await bundle({ ref: api.root, config: apiConfig, externalRefResolver: resolver, dereference: false });
-  for (const file of bundled.fileDependencies) files.add(file);
-  const bundleErrors = bundled.problems.filter((p) => p.severity === "error").map((p) => toFinding(p, cwd));
-  if (bundleErrors.length > 0) {
-    return { api, findings: [...findings, ...bundleErrors], code: undefined, failure: "bundle errors", files };
-  }
-  const document = /** @type {import("openapi-typescript").OpenAPI3} */ (bundled.bundle.parsed);
-  let body;
+  let compiled;
   try {
-    body = await compileTypeScript(document, TYPESCRIPT_OPTIONS);
+    compiled = await compiling;
   } catch (error) {
     return { api, findings, code: undefined, failure: describe(error, api.root, cwd), files };
   }
-  const specHash = createHash("sha256").update(JSON.stringify(document)).digest("hex");
+  for (const file of compiled.files) files.add(file);
   const source = relative(configDir, api.root).split("\\").join("/");
-  return { api, findings, code: header(source, specHash) + body, failure: undefined, files };
+  return { api, findings, code: header(source, compiled.hash) + compiled.code, failure: undefined, files };
 }
 
 /**

@@ -1,7 +1,12 @@
 // @ts-check
 import { Worker } from "node:worker_threads";
 
-/** @typedef {{ resolve: (code: string) => void, reject: (error: Error) => void }} Pending */
+/**
+ * What the worker gives back: the TypeScript, the SHA-256 of the bundled spec it was made from,
+ * and every file the spec is made of.
+ * @typedef {{ code: string, hash: string, files: string[] }} Compiled
+ */
+/** @typedef {{ resolve: (compiled: Compiled) => void, reject: (error: Error) => void }} Pending */
 
 /** @type {Worker | undefined} */
 let worker;
@@ -18,19 +23,19 @@ export function warmUpTypeScript() {
 }
 
 /**
- * Compiles a bundled OpenAPI document to TypeScript source in the worker thread.
- * @param {import("openapi-typescript").OpenAPI3} document
+ * Bundles the spec at `root` and compiles it to TypeScript source in the worker thread.
+ * @param {string} root absolute path of the spec's root file
  * @param {import("openapi-typescript").OpenAPITSOptions} options
- * @returns {Promise<string>}
+ * @returns {Promise<Compiled>}
  */
-export function compileTypeScript(document, options) {
+export function compileTypeScript(root, options) {
   const thread = getWorker();
   const id = nextId++;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
     // Held only while a request is out: an idle worker must not keep the process alive.
     thread.ref();
-    thread.postMessage({ id, document, options });
+    thread.postMessage({ id, root, options });
   });
 }
 
@@ -48,13 +53,13 @@ function getWorker() {
   if (worker) return worker;
   const thread = new Worker(new URL("./typescript-worker.js", import.meta.url));
   thread.unref();
-  thread.on("message", (/** @type {{ id: number, code?: string, error?: string }} */ reply) => {
+  thread.on("message", (/** @type {{ id: number, error?: string } & Partial<Compiled>} */ reply) => {
     const request = pending.get(reply.id);
     if (!request) return;
     pending.delete(reply.id);
     if (pending.size === 0) thread.unref();
     if (reply.error !== undefined) request.reject(new Error(reply.error));
-    else request.resolve(reply.code ?? "");
+    else request.resolve({ code: reply.code ?? "", hash: reply.hash ?? "", files: reply.files ?? [] });
   });
   const fail = (/** @type {Error} */ error) => {
     for (const request of pending.values()) request.reject(error);
