@@ -127,13 +127,9 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   });
   const getToken = tokenGetter(options.accessToken);
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-  const headersWith = (token: string) => ({
-    Authorization: `Bearer ${token}`,
-    "User-Agent": userAgent,
-    Accept: "application/json",
-  });
   // A fixed token gives the same headers on every call: build them once.
-  const fixedHeaders = typeof options.accessToken === "string" ? headersWith(options.accessToken) : undefined;
+  const fixedHeaders =
+    typeof options.accessToken === "string" ? requestHeaders(options.accessToken, userAgent) : undefined;
 
   const pathParams = { serviceId };
 
@@ -144,11 +140,11 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     options: CallOptions,
   ): Promise<ResponseOf<P>> {
     const timeoutMs = checkTimeout(options.timeoutMs ?? defaultTimeoutMs);
+    // Before the timer and outside the try: a failing token function is the caller's own error.
+    const headers = fixedHeaders ?? requestHeaders(await getToken(), userAgent);
     // A fresh timer per call, cleared as soon as the call ends: a signal shared between calls would
     // expire for all of them at once, and AbortSignal.timeout() would keep every timer alive for
     // its whole duration (measured: it costs more than the rest of the client together).
-    // Before the timer and outside the try: a failing token function is the caller's own error.
-    const headers = fixedHeaders ?? headersWith(await getToken());
     const timeout = timeoutMs > 0 ? new AbortController() : undefined;
     const timer = timeout ? setTimeout(() => timeout.abort(), timeoutMs) : undefined;
     const signal =
@@ -210,15 +206,19 @@ export function createAuthleteFetchClient(
   });
   const auth: Middleware = {
     async onRequest({ request }) {
-      const token = await getToken();
-      request.headers.set("Authorization", `Bearer ${token}`);
-      request.headers.set("User-Agent", userAgent);
-      request.headers.set("Accept", "application/json");
+      for (const [name, value] of Object.entries(requestHeaders(await getToken(), userAgent))) {
+        request.headers.set(name, value);
+      }
       return request;
     },
   };
   client.use(auth);
   return client;
+}
+
+/** The headers every call to Authlete carries, from both the client and the raw client. */
+function requestHeaders(token: string, userAgent: string): Record<string, string> {
+  return { Authorization: `Bearer ${token}`, "User-Agent": userAgent, Accept: "application/json" };
 }
 
 /** The operations {@link TokenClient} calls, all `POST` with a JSON body. */
