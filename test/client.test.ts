@@ -14,9 +14,8 @@ import {
   VERSION,
 } from "../src/index.js";
 import { startServer } from "./helpers/http-server.js";
+import { ACCESS_TOKEN, CLIENT_SECRET } from "./helpers/secrets.js";
 
-const ACCESS_TOKEN = "svc-token-Zq8xK2pL9mN4vB7cX1wE";
-const CLIENT_SECRET = "client-secret-9f8e7d6c5b4a";
 const REQUEST: TokenRequest = {
   parameters: "grant_type=client_credentials&scope=payment",
   clientId: "26478243745571",

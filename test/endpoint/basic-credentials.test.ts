@@ -2,6 +2,7 @@ import { inspect } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { encodeBasicCredentials, parseBasicCredentials, TokenEndpointError } from "../../src/index.js";
+import { MALFORMED_BASIC_SECRET } from "../helpers/secrets.js";
 
 const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 
@@ -95,7 +96,7 @@ describe("parseBasicCredentials", () => {
   });
 
   it("never puts the secret into the error", () => {
-    const secret = "very-secret-value";
+    const secret = MALFORMED_BASIC_SECRET;
     let caught: unknown;
     try {
       parseBasicCredentials(`Basic ${b64(`:${secret}`)}`);

@@ -3,6 +3,7 @@ import { inspect } from "node:util";
 import { serializeItem } from "structured-headers";
 import { describe, expect, it } from "vitest";
 import { encodeBasicCredentials, parseTokenRequest, TokenEndpointError } from "../../src/index.js";
+import { INSPECT_CLIENT_SECRET, PARSE_CLIENT_SECRET } from "../helpers/secrets.js";
 import { CA_PEM, LEAF_PEM } from "./support/certificates.js";
 
 const URL_ = "http://127.0.0.1:8080/token?x=1#frag";
@@ -125,11 +126,11 @@ describe("parseTokenRequest: method, content type, body", () => {
 
 describe("parseTokenRequest: client credentials", () => {
   it("puts Basic credentials, decoded, into clientId and clientSecret", async () => {
-    const header = encodeBasicCredentials("client:1 é", "sec:ret%+ 🔑");
+    const header = encodeBasicCredentials("client:1 é", PARSE_CLIENT_SECRET);
     expect(await parseTokenRequest(post("grant_type=client_credentials", { Authorization: header }))).toEqual({
       parameters: "grant_type=client_credentials",
       clientId: "client:1 é",
-      clientSecret: "sec:ret%+ 🔑",
+      clientSecret: PARSE_CLIENT_SECRET,
     });
   });
 
@@ -155,7 +156,7 @@ describe("parseTokenRequest: client credentials", () => {
   });
 
   it("keeps the client secret out of util.inspect but not out of JSON (Authlete needs it)", async () => {
-    const secret = "top-secret-value";
+    const secret = INSPECT_CLIENT_SECRET;
     const tokenRequest = await parseTokenRequest(post("a=b", { Authorization: encodeBasicCredentials("c", secret) }));
     expect(inspect(tokenRequest)).not.toContain(secret);
     expect(inspect(tokenRequest)).toContain("[REDACTED]");
