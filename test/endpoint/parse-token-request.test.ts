@@ -168,6 +168,22 @@ describe("parseTokenRequest: client credentials", () => {
   });
 });
 
+describe("parseTokenRequest: credentials in the form body", () => {
+  it("hides client_secret_post and other credential parameters from util.inspect, not from JSON", async () => {
+    const body = `grant_type=password&client_id=c&client_secret=${encodeURIComponent(INSPECT_CLIENT_SECRET)}&password=pw-1&code=c0de&scope=a+b&client%5Fsecret=x%zz&%zz=1`;
+    const tokenRequest = await parseTokenRequest(post(body));
+    const shown = inspect(tokenRequest);
+    expect(shown).not.toContain(INSPECT_CLIENT_SECRET);
+    expect(shown).not.toContain("pw-1");
+    expect(shown).not.toContain("c0de");
+    expect(shown).toContain("client_secret=[REDACTED]");
+    expect(shown).toContain("client%5Fsecret=[REDACTED]");
+    expect(shown).toContain("scope=a+b");
+    expect(shown).toContain("%zz=[REDACTED]");
+    expect(JSON.parse(JSON.stringify(tokenRequest))).toEqual({ parameters: body });
+  });
+});
+
 describe("parseTokenRequest: DPoP", () => {
   const dpop = "eyJ0eXAiOiJkcG9wK2p3dCJ9.eyJodG0iOiJQT1NUIn0.sig";
 

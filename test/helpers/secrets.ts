@@ -102,6 +102,8 @@ export function needlesOf(secret: Secret): Needle[] {
   add("JSON-escaped", JSON.stringify(value).slice(1, -1));
   add("JSON-escaped ASCII", asciiJson(value));
   add("percent-encoded", encodeURIComponent(value));
+  // A header value holding UTF-8 reaches JavaScript as one Latin-1 character per byte.
+  add("UTF-8 read as Latin-1", Buffer.from(value, "utf8").toString("latin1"));
   add("form-encoded", formEncoded);
   for (const [label, text] of [
     ["", value],
