@@ -3,6 +3,7 @@ import { inspect } from "node:util";
 import { serializeItem } from "structured-headers";
 import { describe, expect, it } from "vitest";
 import { encodeBasicCredentials, parseTokenRequest, TokenEndpointError } from "../../src/index.js";
+import { exposeForScan } from "../helpers/secret-scan.js";
 import { INSPECT_CLIENT_SECRET, PARSE_CLIENT_SECRET } from "../helpers/secrets.js";
 import { CA_PEM, LEAF_PEM } from "./support/certificates.js";
 
@@ -19,7 +20,7 @@ async function rejection(promise: Promise<unknown>): Promise<TokenEndpointError>
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(TokenEndpointError);
-  return error as TokenEndpointError;
+  return exposeForScan(error as TokenEndpointError);
 }
 
 describe("parseTokenRequest: method, content type, body", () => {

@@ -42,6 +42,7 @@ export interface ScanState {
 const STATE = Symbol.for("authlete-token.secret-scan.state");
 const INSTALLED = Symbol.for("authlete-token.secret-scan.installed");
 const MUTED = Symbol.for("authlete-token.secret-scan.muted");
+const WRAPPED = Symbol.for("authlete-token.secret-scan.wrapped");
 type Global = typeof globalThis & { [STATE]?: ScanState; [INSTALLED]?: boolean; [MUTED]?: boolean };
 const global = globalThis as Global;
 
@@ -140,15 +141,21 @@ function chunkText(chunk: unknown): string {
   return chunk == null ? "" : String(chunk);
 }
 
-function install(): void {
-  if (global[INSTALLED]) return;
-  global[INSTALLED] = true;
+/** Marks an object as wrapped; false when it already was (a worker running a second file). */
+function firstWrap(target: object): boolean {
+  const marked = target as { [WRAPPED]?: boolean };
+  if (marked[WRAPPED]) return false;
+  Object.defineProperty(marked, WRAPPED, { value: true, enumerable: false });
+  return true;
+}
 
+function install(): void {
   // process.stdout / process.stderr
   for (const [name, stream] of [
     ["stdout", process.stdout],
     ["stderr", process.stderr],
   ] as const) {
+    if (!firstWrap(stream)) continue;
     const write = stream.write;
     stream.write = function (this: typeof stream, chunk: unknown, ...rest: unknown[]) {
       scanText(`process.${name}`, chunkText(chunk));
@@ -159,7 +166,7 @@ function install(): void {
 
   // console (vitest's own console in a worker writes elsewhere, so both are wrapped)
   const consoleMethods = ["log", "info", "warn", "error", "debug", "trace", "dir", "table"] as const;
-  for (const method of consoleMethods) {
+  for (const method of firstWrap(console) ? consoleMethods : []) {
     const original = console[method] as (...args: unknown[]) => void;
     if (typeof original !== "function") continue;
     (console as unknown as Record<string, unknown>)[method] = function (this: unknown, ...args: unknown[]) {
@@ -174,6 +181,10 @@ function install(): void {
       return original.apply(this, args);
     };
   }
+
+  // Everything below patches the process's shared classes: once per process.
+  if (global[INSTALLED]) return;
+  global[INSTALLED] = true;
 
   // node:http responses: bodies and the serialized header block
   const proto = ServerResponse.prototype as ServerResponse & { _header?: string | null };
@@ -208,6 +219,18 @@ function install(): void {
       return Reflect.construct(target, args, newTarget);
     },
   });
+  // Response.json(data) builds its body inside: scan the data.
+  const json = OriginalResponse.json;
+  if (typeof json === "function") {
+    OriginalResponse.json = ((data: unknown, init?: ResponseInit) => {
+      try {
+        scanText("web Response body", JSON.stringify(data) ?? "");
+      } catch {
+        // Response.json will throw the same error itself
+      }
+      return json.call(OriginalResponse, data, init);
+    }) as typeof OriginalResponse.json;
+  }
   const body = OriginalResponse.prototype as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   for (const method of ["text", "json", "arrayBuffer", "bytes"] as const) {
     const original = body[method];
@@ -228,7 +251,8 @@ function install(): void {
 }
 
 install();
-scanState();
+// Fresh counters for this test file, even in a worker that ran another file before.
+global[STATE] = emptyState();
 
 afterAll(() => {
   const state = scanState();
