@@ -26,7 +26,7 @@ import { basename } from "node:path";
 import { formatWithOptions, inspect } from "node:util";
 import { afterAll, expect } from "vitest";
 import { recordOutcome } from "./reliability.js";
-import { type Finding, findSecrets, NEEDLES, type Needle } from "./secrets.js";
+import { type Finding, findSecrets, ISSUED_TOKEN_NEEDLES, NEEDLES, type Needle } from "./secrets.js";
 
 /** What one test file's worker has scanned so far. */
 export interface ScanState {
@@ -56,8 +56,20 @@ export function scanState(): ScanState {
   return global[STATE];
 }
 
-/** Scans one piece of text seen on `channel`. Keeps counts only, never the text. */
-export function scanText(channel: string, text: string, needles: readonly Needle[] = NEEDLES): Finding[] {
+/** Channels that carry response bodies, where issued tokens legitimately travel. */
+const BODY_CHANNELS = new Set(["http response body", "web Response body", "web Response body read"]);
+const ALL_NEEDLES: readonly Needle[] = [...NEEDLES, ...ISSUED_TOKEN_NEEDLES];
+
+/**
+ * Scans one piece of text seen on `channel`. Keeps counts only, never the text. Service access
+ * tokens and client secrets are looked for everywhere; issued tokens everywhere but in response
+ * bodies (and the header blocks, which carry DPoP nonces but no tokens, are scanned for both).
+ */
+export function scanText(
+  channel: string,
+  text: string,
+  needles: readonly Needle[] = BODY_CHANNELS.has(channel) ? NEEDLES : ALL_NEEDLES,
+): Finding[] {
   const state = scanState();
   state.items++;
   state.bytes += text.length;
@@ -266,7 +278,7 @@ afterAll(() => {
     tried: state.items,
     passed: state.items - state.leakedItems,
     lost: state.occurrences,
-    note: `${state.bytes} characters scanned for ${NEEDLES.length} encodings of the suite's secrets (${channels})`,
+    note: `${state.bytes} characters scanned for ${NEEDLES.length} encodings of the suite's secrets and ${ISSUED_TOKEN_NEEDLES.length} of issued tokens (${channels})`,
   });
   if (state.occurrences > 0) {
     const where = state.findings.map((f) => `${f.secret} (${f.form}) ×${f.count} in ${f.channel}`).join("; ");

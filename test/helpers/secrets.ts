@@ -38,10 +38,18 @@ export const MALFORMED_BASIC_SECRET = "very-secret-value";
 /** The reliability tests' client secret, with characters that form and Base64 encoding change. */
 export const RELIABILITY_CLIENT_SECRET = "rel-cl!ent:s3cret/+=%Ω";
 
+/**
+ * Every access and refresh token the suite's Authlete stand-ins issue starts with this. Issued
+ * tokens belong in the token endpoint's response bodies (that is the point of the endpoint), but
+ * never in a log, an error or console output: the scan looks for it everywhere except in HTTP
+ * response bodies.
+ */
+export const ISSUED_TOKEN_PREFIX = "issued-tok-Vn4Qx7Lm2Rp9";
+
 export interface Secret {
   name: string;
   value: string;
-  kind: "access token" | "client secret";
+  kind: "access token" | "client secret" | "issued token";
 }
 
 /** Everything the scanner looks for. */
@@ -136,6 +144,11 @@ function asciiJson(value: string): string {
 
 /** Every needle of every secret. */
 export const NEEDLES: readonly Needle[] = Object.freeze(SECRETS.flatMap(needlesOf));
+
+/** The needles of issued tokens: for every channel but HTTP response bodies. */
+export const ISSUED_TOKEN_NEEDLES: readonly Needle[] = Object.freeze(
+  needlesOf({ name: "ISSUED_TOKEN_PREFIX", value: ISSUED_TOKEN_PREFIX, kind: "issued token" }),
+);
 
 /** A finding: which secret, in which form. Never the text around it. */
 export interface Finding {

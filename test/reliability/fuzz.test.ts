@@ -19,13 +19,14 @@ import {
 } from "../../src/index.js";
 import { recordOutcome } from "../helpers/reliability.js";
 import { exposeForScan } from "../helpers/secret-scan.js";
-import { RELIABILITY_ACCESS_TOKEN, RELIABILITY_CLIENT_SECRET } from "../helpers/secrets.js";
+import { ISSUED_TOKEN_PREFIX, RELIABILITY_ACCESS_TOKEN, RELIABILITY_CLIENT_SECRET } from "../helpers/secrets.js";
 
 /** Fixed: the same cases on every run, so a failure is reproducible (fast-check prints the path). */
 const FUZZ_SEED = 20_261_128;
 const IN_PROCESS_RUNS = 10_000;
 const OVER_HTTP_RUNS = 1_500;
 const CLIENT_ID = "fuzz-client";
+const ISSUED_ACCESS_TOKEN = `${ISSUED_TOKEN_PREFIX}-fuzz`;
 
 /** RFC 6749 section 5.2 codes, plus server_error (section 4.1.2.1) for Authlete failures. */
 const OAUTH_ERRORS = new Set([
@@ -287,8 +288,16 @@ function stubAuthlete(behaviour: { current: Behaviour; calls: number }): FetchLi
     behaviour.calls++;
     const json = (status: number, value: unknown) =>
       new Response(JSON.stringify(value), { status, headers: { "Content-Type": "application/json" } });
+    // Every result carries issued tokens, as Authlete's do: the scan checks none reaches a log.
     const result = (action: string, extra: Record<string, unknown> = {}) =>
-      json(200, { resultCode: "A000001", resultMessage: `[A000001] ${action}`, action, ...extra });
+      json(200, {
+        resultCode: "A000001",
+        resultMessage: `[A000001] ${action}`,
+        action,
+        accessToken: ISSUED_ACCESS_TOKEN,
+        refreshToken: `${ISSUED_TOKEN_PREFIX}-refresh`,
+        ...extra,
+      });
     switch (behaviour.current) {
       case "network error":
         throw new TypeError("fetch failed", { cause: new Error("connect ECONNREFUSED") });
@@ -299,7 +308,7 @@ function stubAuthlete(behaviour: { current: Behaviour; calls: number }): FetchLi
       case "not JSON":
         return new Response("<html>", { status: 200 });
       case "UNKNOWN_ACTION":
-        return result("TELEPORT", { responseContent: "{}" });
+        return result("TELEPORT", { responseContent: JSON.stringify({ access_token: ISSUED_ACCESS_TOKEN }) });
       case "PASSWORD":
         return result("PASSWORD", { ticket: null, responseContent: null });
       case "TOKEN_EXCHANGE":
@@ -335,7 +344,9 @@ function stubAuthlete(behaviour: { current: Behaviour; calls: number }): FetchLi
         if (parameters.get("grant_type") !== "client_credentials") {
           return result("BAD_REQUEST", { responseContent: '{"error":"unsupported_grant_type"}' });
         }
-        return result("OK", { responseContent: '{"access_token":"fuzz-at","token_type":"Bearer","expires_in":60}' });
+        return result("OK", {
+          responseContent: JSON.stringify({ access_token: ISSUED_ACCESS_TOKEN, token_type: "Bearer", expires_in: 60 }),
+        });
       }
     }
   };
@@ -362,7 +373,7 @@ function checkAnswer(status: number, headers: Headers, text: string, context: st
     throw new Error(`${context}: the body is not JSON: ${text.slice(0, 80)}`);
   }
   if (status === 200) {
-    expect(json.access_token, context).toBe("fuzz-at");
+    expect(json.access_token, context).toBe(ISSUED_ACCESS_TOKEN);
     return { status };
   }
   expect(OAUTH_ERRORS.has(String(json.error)), `${context}: error ${String(json.error)}`).toBe(true);

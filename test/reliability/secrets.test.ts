@@ -27,6 +27,7 @@ import {
   RELIABILITY_ACCESS_TOKEN as ACCESS_TOKEN,
   RELIABILITY_CLIENT_SECRET as CLIENT_SECRET,
   findSecrets,
+  ISSUED_TOKEN_PREFIX,
   NEEDLES,
   SECRETS,
   UNSCANNABLE_LITERALS,
@@ -110,6 +111,19 @@ describe("the secret scan can fail", () => {
     }
     // The deliberate leaks went to scratch counters: this file's own count is still clean.
     expect(scanState().occurrences).toBe(0);
+  });
+
+  it("looks for issued tokens in logs, errors and output, but not in response bodies", async () => {
+    const token = `${ISSUED_TOKEN_PREFIX}-abc`;
+    const logged = await withScratchScan(() =>
+      exposeForScan({ details: { result: { accessToken: token } } }, "logger"),
+    );
+    expect(logged.findings.map((f) => f.secret)).toEqual(["ISSUED_TOKEN_PREFIX"]);
+    const printed = await withScratchScan(() => console.warn(token), { mute: true });
+    expect(printed.occurrences).toBeGreaterThan(0);
+    const answered = await withScratchScan(() => new Response(JSON.stringify({ access_token: token })).text());
+    expect(answered.occurrences).toBe(0);
+    expect(answered.items).toBe(2);
   });
 
   it("renders an error every way it may be logged", () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { ISSUED_TOKEN_PREFIX } from "../../helpers/secrets.js";
 
 /** What the double judges requests by. */
 export interface AuthleteDoubleOptions {
@@ -16,8 +17,8 @@ export interface AuthleteDoubleOptions {
  * enough for load and fuzzing: it checks the bearer token (401 otherwise, as Authlete does),
  * authenticates the client from `clientId`/`clientSecret` or the `client_id`/`client_secret`
  * form parameters (`INVALID_CLIENT` otherwise), and answers `client_credentials` with `OK` and
- * fresh tokens whose `scope` echoes the request's, so a caller can tell answers apart. Other
- * grants get `BAD_REQUEST`. It never echoes a secret.
+ * fresh tokens (starting with `ISSUED_TOKEN_PREFIX`) whose `scope` echoes the request's, so a
+ * caller can tell answers apart. Other grants get `BAD_REQUEST`. It never echoes a secret.
  */
 export interface AuthleteDouble {
   readonly baseUrl: string;
@@ -80,7 +81,7 @@ export async function startAuthleteDouble(options: AuthleteDoubleOptions): Promi
         });
         return;
       }
-      const accessToken = randomBytes(24).toString("base64url");
+      const accessToken = `${ISSUED_TOKEN_PREFIX}-${randomBytes(18).toString("base64url")}`;
       const scope = parameters.get("scope");
       const tokens = { access_token: accessToken, token_type: "Bearer", expires_in: 3600, scope };
       send(200, {
