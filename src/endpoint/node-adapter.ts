@@ -28,7 +28,7 @@ export interface NodeResponseLike {
 /** The parts of Node's `net.Socket` {@link onNodeClientError} uses. */
 export interface NodeSocketLike {
   readonly writable: boolean;
-  end(data: string): unknown;
+  end(data: string, callback?: () => void): unknown;
   destroy(): unknown;
   /** The response in flight on this connection, if any (Node's `socket._httpMessage`). */
   readonly _httpMessage?: { readonly headersSent?: boolean } | null | undefined;
@@ -212,6 +212,9 @@ export function onNodeClientError(error: Error & { code?: string | undefined }, 
     `HTTP/1.1 ${status} ${reason}\r\n` +
       `Content-Type: ${TOKEN_RESPONSE_CONTENT_TYPE}\r\nCache-Control: no-store\r\nPragma: no-cache\r\n` +
       `Content-Length: ${new TextEncoder().encode(body).byteLength}\r\nConnection: close\r\n\r\n${body}`,
+    // Closed once the answer is out, as Node does: a client that never closes its side must not
+    // keep the connection.
+    () => socket.destroy(),
   );
 }
 

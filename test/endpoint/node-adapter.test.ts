@@ -193,6 +193,27 @@ describe("requests Node refuses or fetch cannot represent", () => {
     expect(JSON.parse(answer.body)).toMatchObject({ error: "invalid_request" });
   });
 
+  it("closes the connection after answering, even when the client keeps its side open", async () => {
+    const socket = connect({ port, host: "127.0.0.1", allowHalfOpen: true });
+    let answer = "";
+    socket.setEncoding("latin1");
+    socket.on("data", (chunk: string) => {
+      answer += chunk;
+    });
+    await new Promise<void>((resolve) => {
+      socket.on("end", resolve);
+      socket.write("POST /token HTTP/1.1\r\nHost: x\r\nX-A: a\u0001b\r\n\r\n");
+    });
+    expect(parseRaw(answer).status).toBe(400);
+    let open = -1;
+    for (let waited = 0; waited < 2_000 && open !== 0; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      open = await new Promise<number>((resolve) => guarded.getConnections((_error, count) => resolve(count)));
+    }
+    expect(open).toBe(0);
+    socket.destroy();
+  });
+
   it("still serves HTTP/1.0 without Host and ordinary requests", async () => {
     const old = parseRaw(await raw(port, "POST /token HTTP/1.0\r\nContent-Length: 0\r\n\r\n"));
     expect(old.status).toBe(200);

@@ -13,7 +13,7 @@ import { RELIABILITY_ACCESS_TOKEN, RELIABILITY_CLIENT_SECRET } from "../helpers/
 import { startAuthleteDouble } from "./support/authlete-double.js";
 
 const REQUESTS = 10_000;
-const WARM_UP = 1_000;
+const WARM_UP = 500;
 const IN_FLIGHT = 64;
 /** Generous: a shared 2-core box; a leak of ~3 KB per request would still exceed it. */
 const RSS_TOLERANCE = 30 * 1024 * 1024;
