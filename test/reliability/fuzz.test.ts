@@ -25,6 +25,7 @@ import { ISSUED_TOKEN_PREFIX, RELIABILITY_ACCESS_TOKEN, RELIABILITY_CLIENT_SECRE
 const FUZZ_SEED = 20_261_128;
 const IN_PROCESS_RUNS = 10_000;
 const OVER_HTTP_RUNS = 1_500;
+const ABORT_RUNS = 300;
 const CLIENT_ID = "fuzz-client";
 const ISSUED_ACCESS_TOKEN = `${ISSUED_TOKEN_PREFIX}-fuzz`;
 
@@ -769,5 +770,56 @@ describe("fuzzing the token endpoint over loopback HTTP (raw bytes into toNodeHa
     expect(ok.status).toBe(200);
     await ok.text();
     expect([...outcomes.keys()]).toContain("200");
+  }, 300_000);
+
+  it(`${ABORT_RUNS} clients that hang up mid-request or mid-answer: no crash, no connection left, still serving`, async () => {
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        rawCase,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.nat({ max: 15 }),
+        async (c, cut, delay) => {
+          runs++;
+          const bytes = serialize({ ...c, framing: "length" });
+          await new Promise<void>((resolve) => {
+            const socket = connect(port, "127.0.0.1", () => {
+              socket.write(bytes.subarray(0, Math.floor(bytes.length * cut)));
+              setTimeout(() => {
+                socket.destroy();
+                resolve();
+              }, delay);
+            });
+            socket.on("error", () => {});
+          });
+        },
+      ),
+      { numRuns: ABORT_RUNS, seed: FUZZ_SEED, endOnFailure: true },
+    );
+    // Every hung-up connection is gone, and the server still answers.
+    let open = -1;
+    for (let waited = 0; waited < 5_000 && open !== 0; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      open = await new Promise<number>((resolve) => server.getConnections((_error, count) => resolve(count)));
+    }
+    expect(open).toBe(0);
+    const ok = await fetch(`http://127.0.0.1:${port}/token`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Authorization: encodeBasicCredentials(CLIENT_ID, RELIABILITY_CLIENT_SECRET),
+      },
+      body: "grant_type=client_credentials",
+    });
+    expect(ok.status).toBe(200);
+    await ok.text();
+    recordOutcome({
+      category: "Token endpoint: fuzz",
+      name: `clients hanging up mid-request over loopback, ${ABORT_RUNS} cases (seed ${FUZZ_SEED})`,
+      tried: runs,
+      passed: open === 0 ? runs : 0,
+      lost: open === 0 ? 0 : runs,
+      note: "no crash or unhandled rejection, every connection closed, the server still answers afterwards",
+    });
   }, 300_000);
 });
