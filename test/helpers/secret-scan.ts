@@ -13,13 +13,18 @@
  * - whatever a test passes to {@link exposeForScan}: errors and log records, rendered with
  *   `String`, `util.inspect` (showHidden, depth 10), `JSON.stringify`, message, stack and causes.
  *
+ * Tokens the Authlete stand-ins issue (`ISSUED_TOKEN_PREFIX`) are looked for in the same places
+ * except response bodies, which is where they belong.
+ *
  * After each test file (the last `afterAll`), it fails the file if any secret was seen, naming the
  * secret and the channel but never quoting the text, and records the counts with
  * `recordOutcome` (category "Secrets").
  *
  * Not seen: child processes' output (tests expose what they capture of it), request bodies and
  * headers sent *to* Authlete (they must carry the token and the client secret), data a test keeps
- * in memory without exposing it, and anything vitest's main process prints.
+ * in memory without exposing it, bytes written straight to a socket, output after the file's last
+ * hook, and anything vitest's main process prints (including its failure diffs). A secret
+ * transformed some other way (hex, split, hashed, another charset) is not recognized.
  */
 import { ServerResponse } from "node:http";
 import { basename } from "node:path";
