@@ -236,5 +236,5 @@ describe("the token endpoint under load", () => {
     expect(rssDelta, note).toBeLessThan(RSS_TOLERANCE);
     expect(heapDelta, note).toBeLessThan(HEAP_TOLERANCE);
     expect(handleDiff, note).toEqual({});
-  }, 180_000);
+  }, 300_000);
 });
