@@ -4,6 +4,9 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/global-setup.ts"],
+    // In every test file: looks for the suite's secrets in everything it prints, logs, answers over
+    // HTTP or exposes, and fails the file on a find (test/helpers/secret-scan.ts).
+    setupFiles: ["test/helpers/secret-scan.ts"],
     // Type-level tests (expectTypeOf, @ts-expect-error) are checked by tsc as part of `npm run typecheck`.
     typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
     testTimeout: 60_000,

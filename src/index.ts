@@ -35,10 +35,15 @@ export {
 } from "./endpoint/client-certificate.js";
 export type { DpopTargetOptions } from "./endpoint/dpop-target.js";
 export {
+  answerNodeProtocolErrors,
   type FetchHandler,
   type NodeHandlerOptions,
   type NodeRequestLike,
   type NodeResponseLike,
+  type NodeServerLike,
+  type NodeSocketLike,
+  onNodeCheckExpectation,
+  onNodeClientError,
   toNodeHandler,
 } from "./endpoint/node-adapter.js";
 export {

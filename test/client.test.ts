@@ -14,9 +14,9 @@ import {
   VERSION,
 } from "../src/index.js";
 import { startServer } from "./helpers/http-server.js";
+import { exposeForScan } from "./helpers/secret-scan.js";
+import { ACCESS_TOKEN, CLIENT_SECRET } from "./helpers/secrets.js";
 
-const ACCESS_TOKEN = "svc-token-Zq8xK2pL9mN4vB7cX1wE";
-const CLIENT_SECRET = "client-secret-9f8e7d6c5b4a";
 const REQUEST: TokenRequest = {
   parameters: "grant_type=client_credentials&scope=payment",
   clientId: "26478243745571",
@@ -52,6 +52,7 @@ function client(options: Partial<Parameters<typeof createTokenClient>[0]> = {}) 
 
 /** Every way an object may end up in a log. */
 function renderings(value: unknown): string {
+  exposeForScan(value, "client error"); // and the suite-wide secret scan (test/helpers/secret-scan.ts)
   const parts = [String(value), inspect(value, { depth: 10, showHidden: true }), JSON.stringify(value) ?? ""];
   if (value instanceof Error) parts.push(value.message, value.stack ?? "", inspect(value.cause, { depth: 10 }));
   return parts.join("\n");

@@ -6,7 +6,12 @@
 // PORT (default 8080) and HOST (default 127.0.0.1) choose where it listens.
 import { createServer } from "node:http";
 import { pathToFileURL } from "node:url";
-import { createTokenClient, createTokenEndpoint, toNodeHandler } from "../../dist/src/index.js";
+import {
+  answerNodeProtocolErrors,
+  createTokenClient,
+  createTokenEndpoint,
+  toNodeHandler,
+} from "../../dist/src/index.js";
 
 // Demo users for the password grant. A real server checks a user store (with hashed passwords).
 const USERS = new Map([["john", { subject: "1001", password: "john-secret" }]]);
@@ -42,13 +47,16 @@ export async function startDemo(env = process.env) {
     logger: { error: (message, details) => console.error(`[token endpoint] ${message}`, details) },
   });
   const handle = toNodeHandler(endpoint);
-  const server = createServer((req, res) => {
-    if (new URL(req.url ?? "/", "http://x").pathname === "/token") {
-      handle(req, res);
-    } else {
-      res.writeHead(404, { "Content-Type": "text/plain" }).end("Not found; the token endpoint is POST /token\n");
-    }
-  });
+  // answerNodeProtocolErrors: requests Node's HTTP parser refuses get an OAuth error in JSON too.
+  const server = answerNodeProtocolErrors(
+    createServer((req, res) => {
+      if (new URL(req.url ?? "/", "http://x").pathname === "/token") {
+        handle(req, res);
+      } else {
+        res.writeHead(404, { "Content-Type": "text/plain" }).end("Not found; the token endpoint is POST /token\n");
+      }
+    }),
+  );
   const host = env.HOST ?? "127.0.0.1";
   await new Promise((resolve) => server.listen(Number(env.PORT ?? 8080), host, () => resolve(undefined)));
   const address = server.address();

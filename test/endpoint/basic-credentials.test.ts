@@ -2,6 +2,8 @@ import { inspect } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { encodeBasicCredentials, parseBasicCredentials, TokenEndpointError } from "../../src/index.js";
+import { exposeForScan } from "../helpers/secret-scan.js";
+import { MALFORMED_BASIC_SECRET } from "../helpers/secrets.js";
 
 const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 
@@ -84,7 +86,7 @@ describe("parseBasicCredentials", () => {
     try {
       parseBasicCredentials(header, { realm: 'my "realm"' });
     } catch (error) {
-      caught = error;
+      caught = exposeForScan(error);
     }
     expect(caught).toBeInstanceOf(TokenEndpointError);
     const error = caught as TokenEndpointError;
@@ -95,12 +97,12 @@ describe("parseBasicCredentials", () => {
   });
 
   it("never puts the secret into the error", () => {
-    const secret = "very-secret-value";
+    const secret = MALFORMED_BASIC_SECRET;
     let caught: unknown;
     try {
       parseBasicCredentials(`Basic ${b64(`:${secret}`)}`);
     } catch (error) {
-      caught = error;
+      caught = exposeForScan(error);
     }
     const error = caught as TokenEndpointError;
     for (const text of [

@@ -5,11 +5,13 @@
 import * as oauth from "oauth4webapi";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { encodeBasicCredentials } from "../../src/index.js";
+import { exposeForScan } from "../helpers/secret-scan.js";
+import { DEMO_ACCESS_TOKEN, DEMO_CLIENT_SECRET } from "../helpers/secrets.js";
 import { type DemoProcess, startDemoProcess } from "./support/demo-process.js";
 import { type FakeAuthlete, startFakeAuthlete, tokenResult } from "./support/fake-authlete.js";
 
 const CLIENT_ID = "client é:1";
-const CLIENT_SECRET = "s3cr:et %+ 🔑";
+const CLIENT_SECRET = DEMO_CLIENT_SECRET;
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
 const TOKENS = { access_token: "AT-1", token_type: "Bearer", expires_in: 3600, scope: "read" };
 
@@ -24,13 +26,15 @@ beforeAll(async () => {
   demo = await startDemoProcess({
     AUTHLETE_BASE_URL: authlete.baseUrl,
     AUTHLETE_SERVICE_ID: authlete.serviceId,
-    AUTHLETE_ACCESS_TOKEN: "demo-authlete-token",
+    AUTHLETE_ACCESS_TOKEN: DEMO_ACCESS_TOKEN,
   });
   as = { issuer: new URL(demo.url).origin, token_endpoint: demo.url };
 });
 afterAll(async () => {
   expect(await demo?.stop()).toBe(0);
   await authlete?.close();
+  // The demo runs in its own process: what it printed goes through the secret scan here.
+  exposeForScan(demo?.output() ?? "", "demo process output");
 });
 beforeEach(() => authlete.reset());
 
@@ -77,7 +81,7 @@ describe("oauth4webapi against the example endpoint", () => {
       {
         method: "POST",
         path: `/api/${authlete.serviceId}/auth/token`,
-        authorization: "Bearer demo-authlete-token",
+        authorization: `Bearer ${DEMO_ACCESS_TOKEN}`,
         body: {
           parameters: "scope=read&grant_type=client_credentials",
           clientId: CLIENT_ID,
@@ -187,7 +191,7 @@ describe("oauth4webapi against the example endpoint", () => {
 
   it("keeps the client secret, the password and Authlete's token out of the demo's output", () => {
     const output = demo.output();
-    for (const secret of [CLIENT_SECRET, "john-secret", "demo-authlete-token"]) expect(output).not.toContain(secret);
+    for (const secret of [CLIENT_SECRET, "john-secret", DEMO_ACCESS_TOKEN]) expect(output).not.toContain(secret);
     // The 503 above was logged for operators.
     expect(output).toContain("A001101");
   });
@@ -204,6 +208,7 @@ describe("the demo's embedded Prism default", () => {
   });
   afterAll(async () => {
     await prismDemo?.stop();
+    exposeForScan(prismDemo?.output() ?? "", "demo process output");
   });
 
   it("answers client_credentials with the example tokens of the spec (curl-style request)", async () => {

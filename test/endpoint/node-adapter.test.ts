@@ -1,7 +1,13 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FetchHandler, parseTokenRequest, TokenEndpointError, toNodeHandler } from "../../src/index.js";
+import {
+  answerNodeProtocolErrors,
+  type FetchHandler,
+  parseTokenRequest,
+  TokenEndpointError,
+  toNodeHandler,
+} from "../../src/index.js";
 
 let server: Server;
 let base: string;
@@ -112,5 +118,107 @@ describe("toNodeHandler", () => {
     other.closeAllConnections();
     await new Promise((resolve) => other.close(resolve));
     expect(seen).toEqual(["https://as.example.com/token?a=b"]);
+  });
+});
+
+/** Sends raw bytes and returns everything the server answered before closing the connection. */
+function raw(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let answer = "";
+    const socket = connect(port, "127.0.0.1", () => socket.write(request, "latin1"));
+    socket.setEncoding("latin1");
+    socket.on("data", (chunk: string) => {
+      answer += chunk;
+    });
+    socket.on("error", reject);
+    socket.on("close", () => resolve(answer));
+  });
+}
+
+function parseRaw(answer: string): { status: number; headers: string; body: string } {
+  const end = answer.indexOf("\r\n\r\n");
+  return {
+    status: Number(answer.split(" ")[1]),
+    headers: answer.slice(0, end).toLowerCase(),
+    body: answer.slice(end + 4),
+  };
+}
+
+describe("requests Node refuses or fetch cannot represent", () => {
+  let guarded: Server;
+  let port: number;
+  beforeAll(async () => {
+    guarded = answerNodeProtocolErrors(
+      createServer(
+        toNodeHandler(async (request) => Response.json({ method: request.method, host: request.headers.get("host") })),
+      ),
+    );
+    await new Promise<void>((resolve) => guarded.listen(0, "127.0.0.1", resolve));
+    port = (guarded.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    guarded.closeAllConnections();
+    await new Promise((resolve) => guarded.close(resolve));
+  });
+
+  it("answers TRACE, which fetch's Request refuses, with 400 invalid_request instead of a 500", async () => {
+    // The plain server of this file (no answerNodeProtocolErrors): the adapter itself handles it.
+    handler = () => new Response("never called");
+    const plainPort = Number(new URL(base).port);
+    for (const target of [plainPort, port]) {
+      const answer = parseRaw(await raw(target, "TRACE /token HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+      expect(answer.status).toBe(400);
+      expect(answer.headers).toContain("cache-control: no-store");
+      expect(JSON.parse(answer.body)).toMatchObject({ error: "invalid_request" });
+    }
+  });
+
+  it.each([
+    ["a control character in a header", "POST /token HTTP/1.1\r\nHost: x\r\nX-A: a\u0001b\r\n\r\n", 400],
+    ["an invalid request line", "POST /to ken HTTP/1.1\r\nHost: x\r\n\r\n", 400],
+    ["broken chunked framing", "POST /token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400],
+    ["headers over Node's limit", `POST /token HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`, 431],
+    [
+      "an unsupported Expect",
+      "POST /token HTTP/1.1\r\nHost: x\r\nExpect: teapot\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+      417,
+    ],
+    ["no Host in HTTP/1.1", "POST /token HTTP/1.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", 400],
+  ])("answers %s with an OAuth error in JSON", async (_name, request, status) => {
+    const answer = parseRaw(await raw(port, request));
+    expect(answer.status).toBe(status);
+    expect(answer.headers).toContain("content-type: application/json;charset=utf-8");
+    expect(answer.headers).toContain("cache-control: no-store");
+    expect(answer.headers).toContain("pragma: no-cache");
+    expect(JSON.parse(answer.body)).toMatchObject({ error: "invalid_request" });
+  });
+
+  it("closes the connection after answering, even when the client keeps its side open", async () => {
+    const socket = connect({ port, host: "127.0.0.1", allowHalfOpen: true });
+    let answer = "";
+    socket.setEncoding("latin1");
+    socket.on("data", (chunk: string) => {
+      answer += chunk;
+    });
+    await new Promise<void>((resolve) => {
+      socket.on("end", resolve);
+      socket.write("POST /token HTTP/1.1\r\nHost: x\r\nX-A: a\u0001b\r\n\r\n");
+    });
+    expect(parseRaw(answer).status).toBe(400);
+    let open = -1;
+    for (let waited = 0; waited < 2_000 && open !== 0; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      open = await new Promise<number>((resolve) => guarded.getConnections((_error, count) => resolve(count)));
+    }
+    expect(open).toBe(0);
+    socket.destroy();
+  });
+
+  it("still serves HTTP/1.0 without Host and ordinary requests", async () => {
+    const old = parseRaw(await raw(port, "POST /token HTTP/1.0\r\nContent-Length: 0\r\n\r\n"));
+    expect(old.status).toBe(200);
+    expect(JSON.parse(old.body)).toEqual({ method: "POST", host: null });
+    const response = await fetch(`http://127.0.0.1:${port}/token`, { method: "POST", body: "" });
+    expect(await response.json()).toEqual({ method: "POST", host: `127.0.0.1:${port}` });
   });
 });

@@ -3,6 +3,8 @@ import { inspect } from "node:util";
 import { serializeItem } from "structured-headers";
 import { describe, expect, it } from "vitest";
 import { encodeBasicCredentials, parseTokenRequest, TokenEndpointError } from "../../src/index.js";
+import { exposeForScan } from "../helpers/secret-scan.js";
+import { INSPECT_CLIENT_SECRET, PARSE_CLIENT_SECRET } from "../helpers/secrets.js";
 import { CA_PEM, LEAF_PEM } from "./support/certificates.js";
 
 const URL_ = "http://127.0.0.1:8080/token?x=1#frag";
@@ -18,7 +20,7 @@ async function rejection(promise: Promise<unknown>): Promise<TokenEndpointError>
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(TokenEndpointError);
-  return error as TokenEndpointError;
+  return exposeForScan(error as TokenEndpointError);
 }
 
 describe("parseTokenRequest: method, content type, body", () => {
@@ -125,11 +127,11 @@ describe("parseTokenRequest: method, content type, body", () => {
 
 describe("parseTokenRequest: client credentials", () => {
   it("puts Basic credentials, decoded, into clientId and clientSecret", async () => {
-    const header = encodeBasicCredentials("client:1 é", "sec:ret%+ 🔑");
+    const header = encodeBasicCredentials("client:1 é", PARSE_CLIENT_SECRET);
     expect(await parseTokenRequest(post("grant_type=client_credentials", { Authorization: header }))).toEqual({
       parameters: "grant_type=client_credentials",
       clientId: "client:1 é",
-      clientSecret: "sec:ret%+ 🔑",
+      clientSecret: PARSE_CLIENT_SECRET,
     });
   });
 
@@ -155,7 +157,7 @@ describe("parseTokenRequest: client credentials", () => {
   });
 
   it("keeps the client secret out of util.inspect but not out of JSON (Authlete needs it)", async () => {
-    const secret = "top-secret-value";
+    const secret = INSPECT_CLIENT_SECRET;
     const tokenRequest = await parseTokenRequest(post("a=b", { Authorization: encodeBasicCredentials("c", secret) }));
     expect(inspect(tokenRequest)).not.toContain(secret);
     expect(inspect(tokenRequest)).toContain("[REDACTED]");
@@ -164,6 +166,22 @@ describe("parseTokenRequest: client credentials", () => {
       clientId: "c",
       clientSecret: secret,
     });
+  });
+});
+
+describe("parseTokenRequest: credentials in the form body", () => {
+  it("hides client_secret_post and other credential parameters from util.inspect, not from JSON", async () => {
+    const body = `grant_type=password&client_id=c&client_secret=${encodeURIComponent(INSPECT_CLIENT_SECRET)}&password=pw-1&code=c0de&scope=a+b&client%5Fsecret=x%zz&%zz=1`;
+    const tokenRequest = await parseTokenRequest(post(body));
+    const shown = inspect(tokenRequest);
+    expect(shown).not.toContain(INSPECT_CLIENT_SECRET);
+    expect(shown).not.toContain("pw-1");
+    expect(shown).not.toContain("c0de");
+    expect(shown).toContain("client_secret=[REDACTED]");
+    expect(shown).toContain("client%5Fsecret=[REDACTED]");
+    expect(shown).toContain("scope=a+b");
+    expect(shown).toContain("%zz=[REDACTED]");
+    expect(JSON.parse(JSON.stringify(tokenRequest))).toEqual({ parameters: body });
   });
 });
 

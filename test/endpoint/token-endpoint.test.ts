@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import { inspect } from "node:util";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   AuthleteApiError,
   AuthleteNetworkError,
@@ -11,10 +11,10 @@ import {
   type TokenEndpointLogDetails,
   type TokenEndpointOptions,
 } from "../../src/index.js";
+import { exposeForScan } from "../helpers/secret-scan.js";
+import { ENDPOINT_ACCESS_TOKEN as ACCESS_TOKEN, ENDPOINT_CLIENT_SECRET as CLIENT_SECRET } from "../helpers/secrets.js";
 import { type FakeAuthlete, startFakeAuthlete, tokenResult } from "./support/fake-authlete.js";
 
-const ACCESS_TOKEN = "authlete-service-access-token";
-const CLIENT_SECRET = "client:secret%+ ü";
 const PASSWORD = "user-password-:%+";
 const TOKENS = '{"access_token":"AT","token_type":"Bearer","expires_in":3600}';
 
@@ -30,6 +30,10 @@ afterAll(async () => {
 beforeEach(() => {
   authlete.reset();
   logs = [];
+});
+// Everything the endpoint logged goes through the suite-wide secret scan too.
+afterEach(() => {
+  exposeForScan(logs, "endpoint logger");
 });
 
 function endpoint(options: Partial<TokenEndpointOptions> = {}) {
