@@ -8,7 +8,8 @@ import { createServer, type Server, type Socket } from "node:net";
  * - `reset-mid-body`: announces a body, sends part of it, then resets the connection (RST);
  * - `drop`: closes the connection without answering (`reset: true` for an RST instead of a FIN);
  * - `no-answer`: never answers; the socket is held until the client lets go (or the safety limit);
- * - `drip`: sends the headers and then `chunk` every `intervalMs`, at most `maxChunks` times;
+ * - `drip`: sends the headers and then `chunk` every `intervalMs`, at most `maxChunks` times
+ *   (chunked, or with `contentLength` a `Content-Length` announcing all of them);
  * - `big`: a 200 of `bytes` bytes of JSON-ish filler, with `Content-Length` or chunked, written
  *   with backpressure so only what the client reads leaves the server.
  */
@@ -18,7 +19,7 @@ export type Fault =
   | { kind: "reset-mid-body"; declared: number; body: string }
   | { kind: "drop"; reset?: boolean }
   | { kind: "no-answer" }
-  | { kind: "drip"; intervalMs: number; chunk: string; maxChunks: number }
+  | { kind: "drip"; intervalMs: number; chunk: string; maxChunks: number; contentLength?: boolean }
   | { kind: "big"; bytes: number; chunked: boolean };
 
 export interface FaultServerOptions {
@@ -187,16 +188,21 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
         later(holdMs, () => force(socket));
         return;
       case "drip": {
-        socket.write(headText(200, { "content-type": "application/json", "transfer-encoding": "chunked" }));
+        const bytes = Buffer.byteLength(fault.chunk);
+        socket.write(
+          fault.contentLength
+            ? headText(200, { "content-type": "application/json" }, bytes * fault.maxChunks)
+            : headText(200, { "content-type": "application/json", "transfer-encoding": "chunked" }),
+        );
         let sent = 0;
         const tick = () => {
           if (socket.destroyed) return;
           if (sent++ >= fault.maxChunks) {
-            socket.end("0\r\n\r\n");
+            if (fault.contentLength) socket.end();
+            else socket.end("0\r\n\r\n");
             return;
           }
-          const bytes = Buffer.byteLength(fault.chunk);
-          socket.write(`${bytes.toString(16)}\r\n${fault.chunk}\r\n`);
+          socket.write(fault.contentLength ? fault.chunk : `${bytes.toString(16)}\r\n${fault.chunk}\r\n`);
           later(fault.intervalMs, tick);
         };
         tick();

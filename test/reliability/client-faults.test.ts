@@ -181,6 +181,18 @@ describe("the client against a faulty Authlete", () => {
   );
 
   fault(
+    "a slow drip with a Content-Length past the timeout → AuthleteTimeoutError too (not TRUNCATED)",
+    { script: [{ kind: "drip", intervalMs: 50, chunk: " ", maxChunks: 200, contentLength: true }] },
+    async ({ server }) => {
+      const started = performance.now();
+      const error = await caught(client(server, { timeoutMs: 400 }).process(REQUEST));
+      expect(error).toBeInstanceOf(AuthleteTimeoutError);
+      expect(performance.now() - started).toBeLessThan(5_000);
+      return [error];
+    },
+  );
+
+  fault(
     "a 5 MB body announced by Content-Length → AuthleteInvalidResponseError TOO_LARGE before reading",
     { script: [{ kind: "big", bytes: 5_000_000, chunked: false }] },
     async ({ server }) => {
