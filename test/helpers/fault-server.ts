@@ -5,7 +5,8 @@ import { createServer, type Server, type Socket } from "node:net";
  * - `answer`: a complete HTTP/1.1 answer (`Connection: close`, then the server ends the socket);
  *   `body` is sent as given (bytes, text, or JSON for anything else);
  * - `truncate`: announces `Content-Length: declared`, sends `body` (shorter), then closes cleanly (FIN);
- * - `reset-mid-body`: announces a body, sends part of it, then resets the connection (RST);
+ * - `reset-mid-body`: announces a body, sends part of it, then resets the connection (RST); the
+ *   answer is keep-alive unless `connectionClose`;
  * - `drop`: closes the connection without answering (`reset: true` for an RST instead of a FIN);
  * - `no-answer`: never answers; the socket is held until the client lets go (or the safety limit);
  * - `drip`: sends the headers and then `chunk` every `intervalMs`, at most `maxChunks` times
@@ -16,7 +17,7 @@ import { createServer, type Server, type Socket } from "node:net";
 export type Fault =
   | { kind: "answer"; status: number; headers?: Record<string, string>; body?: unknown }
   | { kind: "truncate"; declared: number; body: string }
-  | { kind: "reset-mid-body"; declared: number; body: string }
+  | { kind: "reset-mid-body"; declared: number; body: string; connectionClose?: boolean }
   | { kind: "drop"; reset?: boolean }
   | { kind: "no-answer" }
   | { kind: "drip"; intervalMs: number; chunk: string; maxChunks: number; contentLength?: boolean }
@@ -174,7 +175,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
         // Keep-alive framing, as a load balancer in front of Authlete sends: with `Connection: close`
         // undici reports a reset mid-body like an orderly early close (see the README).
         socket.write(
-          `${headText(200, { "content-type": "application/json" }, fault.declared, false)}${fault.body}`,
+          `${headText(200, { "content-type": "application/json" }, fault.declared, fault.connectionClose ?? false)}${fault.body}`,
           () => {
             later(30, () => socket.resetAndDestroy());
           },

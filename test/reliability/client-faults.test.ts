@@ -132,6 +132,16 @@ describe("the client against a faulty Authlete", () => {
   );
 
   fault(
+    "reset mid-body of a `Connection: close` answer → TRUNCATED (undici cannot tell it from an early close)",
+    { script: [{ kind: "reset-mid-body", declared: 400, body: '{"resultCode":"A050001",', connectionClose: true }] },
+    async ({ server }) => {
+      const error = await caught(client(server).process(REQUEST));
+      expect(error).toMatchObject({ name: "AuthleteInvalidResponseError", reason: "TRUNCATED" });
+      return [error];
+    },
+  );
+
+  fault(
     "request received, then the connection dropped without an answer → AuthleteNetworkError",
     { script: [{ kind: "drop" }, { kind: "drop", reset: true }] },
     async ({ server }) => {
