@@ -9,7 +9,14 @@ import type {
   TokenResponse,
 } from "../generated/authlete-token.js";
 import { DeferredRequest, sendDeferred } from "./deferred-request.js";
-import { AuthleteConfigurationError, AuthleteError, AuthleteNetworkError, AuthleteTimeoutError } from "./errors.js";
+import {
+  AuthleteApiError,
+  AuthleteConfigurationError,
+  AuthleteError,
+  AuthleteNetworkError,
+  AuthleteTimeoutError,
+  withoutSecrets,
+} from "./errors.js";
 import { AUTHLETE_SERVERS, type AuthleteRegion } from "./regions.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, parseResultObject, readBody, statusError } from "./response.js";
 import { type RetryOptions, resolveRetryPolicy, retryDelayMs, sleep } from "./retry.js";
@@ -207,6 +214,10 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     } catch (error) {
       if (timeout?.signal.aborted && !options.signal?.aborted) throw new AuthleteTimeoutError(timeoutMs, error);
       if (options.signal?.aborted) throw options.signal.reason;
+      if (error instanceof AuthleteApiError) {
+        // Only Authlete's own text can carry what was sent, if something in between echoes it.
+        throw withoutSecrets(error, [headers.Authorization?.slice("Bearer ".length), clientSecretOf(body)]);
+      }
       if (error instanceof AuthleteError) throw error;
       throw new AuthleteNetworkError(error);
     } finally {
@@ -270,6 +281,10 @@ type ResponseOf<P extends AuthletePath> = paths[P]["post"]["responses"][200]["co
 interface Sent {
   data?: unknown;
   response: Response;
+}
+
+function clientSecretOf(body: unknown): unknown {
+  return typeof body === "object" && body !== null ? (body as { clientSecret?: unknown }).clientSecret : undefined;
 }
 
 function rethrow(error: unknown): never {

@@ -189,6 +189,25 @@ export function failedBeforeSending(error: unknown): boolean {
   return false;
 }
 
+/**
+ * The same error without any of `secrets` in Authlete's `resultCode` / `resultMessage` (and so in
+ * the message): a proxy or a debugging server may echo the request, bearer token and client
+ * secret included. Returns `error` itself when there is nothing to hide.
+ */
+export function withoutSecrets(error: AuthleteApiError, secrets: readonly unknown[]): AuthleteApiError {
+  const hidden = secrets.filter((secret): secret is string => typeof secret === "string" && secret.length > 0);
+  const redact = (text: string | undefined) =>
+    text === undefined ? undefined : hidden.reduce((result, secret) => result.split(secret).join("[REDACTED]"), text);
+  const resultCode = redact(error.resultCode);
+  const resultMessage = redact(error.resultMessage);
+  if (resultCode === error.resultCode && resultMessage === error.resultMessage) return error;
+  return new AuthleteApiError(
+    error.status,
+    { resultCode, resultMessage },
+    error.cause === undefined ? { retryAfter: error.retryAfter } : { retryAfter: error.retryAfter, cause: error.cause },
+  );
+}
+
 function readResult(body: unknown): { resultCode: string | undefined; resultMessage: string | undefined } {
   if (typeof body !== "object" || body === null) return { resultCode: undefined, resultMessage: undefined };
   const { resultCode, resultMessage } = body as Record<string, unknown>;

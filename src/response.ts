@@ -113,7 +113,11 @@ export function parseResultObject(status: number, bytes: Uint8Array): object {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (cause) {
+  } catch (error) {
+    // The parser's own message quotes the body (`Unexpected token 'O', "OK then" is not valid
+    // JSON`), and a body may echo what was sent: keep only where parsing failed.
+    const position = /at position (\d+)/.exec(String((error as Error | undefined)?.message))?.[1];
+    const cause = new SyntaxError(`JSON.parse failed${position ? ` at position ${position}` : ""}`);
     throw new AuthleteInvalidResponseError(status, "NOT_JSON", "a body that is not JSON", { cause });
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {

@@ -316,6 +316,27 @@ describe("the client against a faulty Authlete", () => {
   );
 
   fault(
+    "a server echoing the request (token and secret in resultMessage, or in a non-JSON body) → neither shows",
+    {}, // scripted below with the secrets themselves
+    async ({ server }) => {
+      const echo = `Authorization: Bearer ${ACCESS_TOKEN}; client_secret=${CLIENT_SECRET}`;
+      server.setScript([
+        { kind: "answer", status: 400, body: { resultCode: "A001201", resultMessage: `[A001201] bad: ${echo}` } },
+        { kind: "answer", status: 200, body: echo },
+      ]);
+      const rejected = await caught(client(server).process(REQUEST));
+      expect(rejected).toMatchObject({ name: "AuthleteApiError", status: 400, resultCode: "A001201" });
+      expect((rejected as AuthleteApiError).resultMessage).toBe(
+        "[A001201] bad: Authorization: Bearer [REDACTED]; client_secret=[REDACTED]",
+      );
+      const garbled = await caught(client(server).process(REQUEST));
+      expect(garbled).toMatchObject({ name: "AuthleteInvalidResponseError", reason: "NOT_JSON" });
+      expect((garbled as Error).cause).toBeInstanceOf(SyntaxError);
+      return [rejected, garbled];
+    },
+  );
+
+  fault(
     "429 and 503 with Retry-After → AuthleteApiError with retryAfter (delay-seconds and HTTP-date)",
     {}, // scripted below, with a date computed when the case runs
     async ({ server }) => {
