@@ -176,17 +176,28 @@ const NOT_SENT_IF_CONNECTING: ReadonlySet<string> = new Set(["ENETUNREACH", "EHO
  * recognisable code — the errors of other runtimes included — counts as "may have been sent".
  */
 export function failedBeforeSending(error: unknown): boolean {
+  const found = findCode(error);
+  if (found === undefined) return false;
+  if (Array.isArray(found)) return found.length > 0 && found.every(failedBeforeSending);
+  return NOT_SENT_CODES.has(found.code) || (NOT_SENT_IF_CONNECTING.has(found.code) && found.syscall === "connect");
+}
+
+/** The first string `code` in an error's `cause` chain (Node's system errors and undici's carry one). */
+export function errorCode(error: unknown): string | undefined {
+  const found = findCode(error);
+  return Array.isArray(found) ? undefined : found?.code;
+}
+
+/** Walks the `cause` chain to the first error with a string `code`, or an `AggregateError`'s errors. */
+function findCode(error: unknown): { code: string; syscall?: unknown } | unknown[] | undefined {
   let current = error;
   for (let depth = 0; depth < 8 && typeof current === "object" && current !== null; depth++) {
-    const { code, syscall, errors } = current as { code?: unknown; syscall?: unknown; errors?: unknown };
-    if (Array.isArray(errors) && errors.length > 0) return errors.every(failedBeforeSending);
-    if (typeof code === "string") {
-      if (NOT_SENT_CODES.has(code)) return true;
-      return NOT_SENT_IF_CONNECTING.has(code) && syscall === "connect";
-    }
+    const { code, errors } = current as { code?: unknown; errors?: unknown };
+    if (Array.isArray(errors)) return errors;
+    if (typeof code === "string") return current as { code: string };
     current = (current as { cause?: unknown }).cause;
   }
-  return false;
+  return undefined;
 }
 
 /**

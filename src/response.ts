@@ -9,6 +9,7 @@ import {
   AuthleteInvalidResponseError,
   AuthleteNetworkError,
   AuthleteRedirectError,
+  errorCode,
 } from "./errors.js";
 import { parseRetryAfter } from "./retry.js";
 
@@ -22,26 +23,14 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
 // call: decode() without `stream` is a complete, stateless operation.
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** Codes of a connection torn down, as opposed to one the server closed early in an orderly way. */
-const RESET_CODES: ReadonlySet<string> = new Set([
-  "ECONNRESET",
-  "ECONNABORTED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "ENETRESET",
-  "ENETDOWN",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-]);
-
 /**
  * Reads a whole body, at most `maxBytes` of it.
  *
  * @throws {AuthleteInvalidResponseError} `TOO_LARGE` when `Content-Length` announces more than
  *   `maxBytes` or more arrives (the stream is cancelled, so the connection is released at once),
  *   `TRUNCATED` when the server closed the connection before the end of the body.
- * @throws {AuthleteNetworkError} when the connection was reset while reading.
- * @throws the stream's own error when the call's signal aborted it (the caller maps that).
+ * @throws {AuthleteNetworkError} when the connection failed otherwise while reading (when the
+ *   call's signal aborted the read, the caller sees the signal and reports that instead).
  */
 export async function readBody(
   response: Response,
@@ -73,11 +62,16 @@ export async function readBody(
     }
   } catch (error) {
     if (error instanceof AuthleteInvalidResponseError) throw error;
-    const code = firstCode(error);
-    if (code !== undefined && RESET_CODES.has(code)) throw new AuthleteNetworkError(error, { duringBody: true });
-    // undici reports a peer that closed before the end of the announced body as UND_ERR_SOCKET
-    // ("other side closed"); for other runtimes, fewer bytes than Content-Length says the same.
-    if (code === "UND_ERR_SOCKET" || (declared !== null && total < Number(declared))) {
+    // undici reports a peer that closed before the end of the body as UND_ERR_SOCKET ("other side
+    // closed") or UND_ERR_RES_CONTENT_LENGTH_MISMATCH; an error without a code after fewer bytes
+    // than Content-Length says the same. Other codes (ECONNRESET, ...) are the connection
+    // failing: a network error.
+    const code = errorCode(error);
+    if (
+      code === "UND_ERR_SOCKET" ||
+      code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH" ||
+      (code === undefined && declared !== null && total < Number(declared))
+    ) {
       throw new AuthleteInvalidResponseError(
         response.status,
         "TRUNCATED",
@@ -85,7 +79,7 @@ export async function readBody(
         { cause: error },
       );
     }
-    throw error;
+    throw new AuthleteNetworkError(error, { duringBody: true });
   }
   if (rest === undefined) return first ?? EMPTY;
   const whole = new Uint8Array(total);
@@ -174,13 +168,3 @@ function discard(stream: ReadableStream<Uint8Array> | null): void {
 }
 
 function ignore(): void {}
-
-function firstCode(error: unknown): string | undefined {
-  let current = error;
-  for (let depth = 0; depth < 8 && typeof current === "object" && current !== null; depth++) {
-    const { code } = current as { code?: unknown };
-    if (typeof code === "string") return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}

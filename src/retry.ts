@@ -141,11 +141,12 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const IMF_FIXDATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
-const RFC850_DATE =
-  /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\d{2})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
-const ASCTIME_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) ([ \d]\d) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/;
+const MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
+// The three HTTP-date formats (RFC 9110 §5.6.7), day names not checked against the date:
+// IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT", RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT",
+// asctime "Sun Nov  6 08:49:37 1994". Groups: day, month, year (any of the three layouts), time.
+const HTTP_DATE =
+  /^(?:[A-Z][a-z]{2}, (\d\d) ([A-Z][a-z]{2}) (\d{4}) (\d\d:\d\d:\d\d) GMT|[A-Z][a-z]{5,8}, (\d\d)-([A-Z][a-z]{2})-(\d\d) (\d\d:\d\d:\d\d) GMT|[A-Z][a-z]{2} ([A-Z][a-z]{2}) ([ \d]\d) (\d\d:\d\d:\d\d) (\d{4}))$/;
 
 /**
  * Parses a `Retry-After` header value (RFC 9110 §10.2.3) into whole seconds from `now`: either
@@ -161,35 +162,29 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   if (value == null) return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text);
-  let parts: [day: string, month: string, year: number, hour: string, minute: string, second: string] | undefined;
-  let match = IMF_FIXDATE.exec(text);
-  if (match) parts = [match[1] ?? "", match[2] ?? "", Number(match[3]), match[4] ?? "", match[5] ?? "", match[6] ?? ""];
-  match = parts ? null : RFC850_DATE.exec(text);
-  if (match) {
-    // Two-digit years: the most recent year with those digits not more than 50 years ahead (RFC 9110 §5.6.7).
+  const m = HTTP_DATE.exec(text);
+  if (!m) return undefined;
+  // IMF-fixdate fills groups 1-4, RFC 850 5-8, asctime 9-12.
+  const day = Number(m[1] ?? m[5] ?? m[10]);
+  const month = MONTHS.indexOf(m[2] ?? m[6] ?? m[9] ?? "?") / 3;
+  let year = Number(m[3] ?? m[7] ?? m[12]);
+  if (m[7] !== undefined) {
+    // A two-digit year is the most recent one with those digits not more than 50 years ahead.
     const current = new Date(now).getUTCFullYear();
-    let year = current - (current % 100) + Number(match[3]);
+    year += current - (current % 100);
     if (year > current + 50) year -= 100;
-    parts = [match[1] ?? "", match[2] ?? "", year, match[4] ?? "", match[5] ?? "", match[6] ?? ""];
   }
-  match = parts ? null : ASCTIME_DATE.exec(text);
-  if (match)
-    parts = [(match[2] ?? "").trim(), match[1] ?? "", Number(match[6]), match[3] ?? "", match[4] ?? "", match[5] ?? ""];
-  if (!parts) return undefined;
-  const [day, monthName, year, hour, minute, second] = parts;
-  const month = MONTHS.indexOf(monthName);
-  const time = Date.UTC(year, month, Number(day), Number(hour), Number(minute), Number(second));
+  const [hour, minute, second] = (m[4] ?? m[8] ?? m[11] ?? "").split(":").map(Number);
+  const time = Date.UTC(year, month, day, hour, minute, second);
   const date = new Date(time);
-  // Date.UTC rolls "31 Feb" over into March and "25:00" into the next day: refuse those instead.
-  if (
-    month < 0 ||
-    date.getUTCDate() !== Number(day) ||
-    date.getUTCMonth() !== month ||
-    date.getUTCHours() !== Number(hour) ||
-    date.getUTCMinutes() !== Number(minute) ||
-    date.getUTCSeconds() !== Number(second)
-  ) {
-    return undefined;
-  }
+  // Date.UTC rolls "31 Feb" into March and "25:00" into the next day: refuse those instead.
+  const parsed = [
+    date.getUTCDate(),
+    date.getUTCMonth(),
+    date.getUTCHours(),
+    date.getUTCMinutes(),
+    date.getUTCSeconds(),
+  ];
+  if (!Number.isInteger(month) || parsed.join() !== [day, month, hour, minute, second].join()) return undefined;
   return Math.max(0, Math.ceil((time - now) / 1000));
 }

@@ -396,6 +396,10 @@ describe("retry building blocks", () => {
     expect(parseRetryAfter("Sun Nov  6 08:49:37 1994", now)).toBe(37);
     expect(parseRetryAfter("Sun, 06 Nov 1994 08:48:00 GMT", now)).toBe(0); // in the past
     expect(parseRetryAfter(new Date(now + 90_500).toUTCString(), now)).toBe(90);
+    // RFC 850's two-digit years: the most recent such year not more than 50 years ahead.
+    const in2026 = Date.UTC(2026, 10, 28, 12, 0, 0);
+    expect(parseRetryAfter("Saturday, 28-Nov-26 12:00:30 GMT", in2026)).toBe(30);
+    expect(parseRetryAfter("Sunday, 06-Nov-94 08:49:37 GMT", in2026)).toBe(0); // 1994, not 2094
     for (const bad of [
       null,
       undefined,
@@ -406,6 +410,9 @@ describe("retry building blocks", () => {
       "Sun, 31 Feb 1994 08:49:37 GMT",
       "Sun, 06 Nov 1994 25:00:00 GMT",
       "Sun, 06 Nov 1994 08:49:37 CET",
+      "Sun, 06 Foo 1994 08:49:37 GMT",
+      "Sun, 06 Nov 1994 8:49:37 GMT",
+      "Sun, 06 Nov 1994 08:49:37",
       "0x10",
     ]) {
       expect(parseRetryAfter(bad, now)).toBeUndefined();
