@@ -337,6 +337,44 @@ describe("the client against a faulty Authlete", () => {
   );
 
   fault(
+    "twelve calls at once over mixed faults → each gets its own outcome, every socket released",
+    {},
+    async ({ server }) => {
+      // One client, so the calls share its pool; the server answers in arrival order, so each
+      // call's fault is read back from what the server recorded for its body.
+      const faults = [
+        { kind: "no-answer" as const },
+        { kind: "drip" as const, intervalMs: 50, chunk: " ", maxChunks: 200 },
+        { kind: "big" as const, bytes: 5_000_000, chunked: true },
+        { kind: "reset-mid-body" as const, declared: 400, body: "{" },
+        { kind: "answer" as const, status: 503, headers: { "retry-after": "1" } },
+        { kind: "answer" as const, status: 200, body: OK_BODY },
+      ];
+      server.setScript([...faults, ...faults]);
+      const c = client(server, { timeoutMs: 800 });
+      const outcomes = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          c.process({ ...REQUEST, clientId: `client-${i}` }).then(
+            (value) => ({ i, value, error: undefined as unknown }),
+            (error: unknown) => ({ i, value: undefined, error }),
+          ),
+        ),
+      );
+      expect(server.requests).toHaveLength(12);
+      const expected = ["AuthleteTimeoutError", "AuthleteTimeoutError", "AuthleteInvalidResponseError"];
+      expected.push("AuthleteNetworkError", "AuthleteApiError", "ok");
+      for (const { i, value, error } of outcomes) {
+        // The n-th request to arrive got the n-th scripted fault.
+        const arrival = server.requests.findIndex((request) => JSON.parse(request.body).clientId === `client-${i}`);
+        expect(arrival).toBeGreaterThanOrEqual(0);
+        expect(error === undefined ? "ok" : (error as Error).name).toBe(expected[arrival % faults.length]);
+        if (error === undefined) expect(value).toEqual(OK_BODY);
+      }
+      return outcomes.map((outcome) => outcome.error);
+    },
+  );
+
+  fault(
     "429 and 503 with Retry-After → AuthleteApiError with retryAfter (delay-seconds and HTTP-date)",
     {}, // scripted below, with a date computed when the case runs
     async ({ server }) => {
