@@ -13,12 +13,13 @@ import {
   AuthleteApiError,
   AuthleteConfigurationError,
   AuthleteError,
-  AuthleteInvalidResponseError,
   AuthleteNetworkError,
-  AuthleteRedirectError,
   AuthleteTimeoutError,
+  withoutSecrets,
 } from "./errors.js";
 import { AUTHLETE_SERVERS, type AuthleteRegion } from "./regions.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, parseResultObject, readBody, statusError } from "./response.js";
+import { type RetryOptions, resolveRetryPolicy, retryDelayMs, sleep } from "./retry.js";
 import { VERSION } from "./version.js";
 
 /**
@@ -45,8 +46,25 @@ export interface TokenClientOptions {
   baseUrl?: string | URL | undefined;
   /** A `fetch` to use instead of the global one (for proxies, tests, instrumentation). */
   fetch?: FetchLike | undefined;
-  /** Default time limit of each call in milliseconds. Defaults to 30 000; `0` disables it. */
+  /**
+   * Default time limit of each call in milliseconds, reading the whole answer and any retries
+   * included. Defaults to 30 000; `0` disables it.
+   */
   timeoutMs?: number | undefined;
+  /**
+   * The largest answer body read, in bytes (checked against `Content-Length` first, then counted
+   * while streaming). A 2xx answer over it fails with {@link AuthleteInvalidResponseError}
+   * (`reason: "TOO_LARGE"`), the body stream cancelled; an error answer over it keeps its status
+   * and loses its body. Defaults to 2 MiB ({@link DEFAULT_MAX_RESPONSE_BYTES}); `Infinity` disables it.
+   */
+  maxResponseBytes?: number | undefined;
+  /**
+   * Opt-in retries, off by default: a {@link RetryOptions} object, a number (the `limit`, other
+   * options at their defaults) or `true` (every default). Only 429 and 503 answers (honouring
+   * `Retry-After`) and connections that failed before the request was sent are retried; never a
+   * call Authlete may have processed, since a token request can redeem an authorization code once.
+   */
+  retry?: RetryOptions | number | boolean | undefined;
   /** The `User-Agent` header to send. Defaults to `authlete-token/<version>`. */
   userAgent?: string | undefined;
 }
@@ -57,6 +75,8 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
   /** The time limit of this call in milliseconds, overriding the client's `timeoutMs`. */
   timeoutMs?: number | undefined;
+  /** Retries of this call, overriding the client's `retry` (`false` turns them off). */
+  retry?: RetryOptions | number | boolean | undefined;
 }
 
 /** The typed `openapi-fetch` client for power users; authentication is already wired in. */
@@ -111,6 +131,11 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   const baseUrl = resolveBaseUrl(options);
   const encodedServiceId = encodeURIComponent(serviceId);
   const defaultTimeoutMs = checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (typeof maxResponseBytes !== "number" || !(maxResponseBytes > 0)) {
+    throw new AuthleteConfigurationError("maxResponseBytes must be a number > 0");
+  }
+  const defaultRetry = resolveRetryPolicy(options.retry);
   const raw = createAuthleteFetchClient({ ...options, baseUrl });
   // The client's own calls skip middleware: the headers go in per call, and openapi-fetch builds a
   // DeferredRequest instead of a Request that fetch would only copy into another one.
@@ -118,7 +143,11 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     baseUrl,
     redirect: "manual", // see createAuthleteFetchClient
     Request: DeferredRequest as unknown as typeof Request,
-    fetch: sendDeferred(options.fetch),
+    // A 2xx answer goes on to openapi-fetch, which hands its body stream back unread; any other
+    // becomes its error here, its body read under the same cap.
+    fetch: sendDeferred(options.fetch, (response) =>
+      response.ok ? response : statusError(response, maxResponseBytes).then(rethrow),
+    ),
     // The three operations take one path parameter, no query and a JSON body: fixed serializers
     // spare openapi-fetch's general ones (rebuilt or re-parsed on every call) on the hot path.
     pathSerializer: (url) => url.replace("{serviceId}", encodedServiceId),
@@ -133,48 +162,67 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
 
   const pathParams = { serviceId };
 
-  // The one call path of every operation: per-call timeout, error mapping, body parsing.
+  // The one call path of every operation: per-call timeout, error mapping, body reading and
+  // parsing, retries when enabled. With retries off, a call makes no allocation or await for them.
   async function call<P extends AuthletePath>(
     path: P,
     body: RequestOf<P>,
     options: CallOptions,
   ): Promise<ResponseOf<P>> {
     const timeoutMs = checkTimeout(options.timeoutMs ?? defaultTimeoutMs);
+    const retry = options.retry === undefined ? defaultRetry : resolveRetryPolicy(options.retry);
     // Before the timer and outside the try: a failing token function is the caller's own error.
     const headers = fixedHeaders ?? requestHeaders(await getToken(), userAgent);
     // A fresh timer per call, cleared as soon as the call ends: a signal shared between calls would
     // expire for all of them at once, and AbortSignal.timeout() would keep every timer alive for
-    // its whole duration (measured: it costs more than the rest of the client together).
+    // its whole duration (measured: it costs more than the rest of the client together). It runs
+    // until the body is read, so a server dripping its answer cannot outlast it.
     const timeout = timeoutMs > 0 ? new AbortController() : undefined;
     const timer = timeout ? setTimeout(() => timeout.abort(), timeoutMs) : undefined;
     const signal =
       timeout && options.signal
         ? AbortSignal.any([options.signal, timeout.signal])
         : (timeout?.signal ?? options.signal);
-    let result: Sent;
+    const deadline = retry && timeoutMs > 0 ? Date.now() + timeoutMs : Number.POSITIVE_INFINITY;
     try {
-      // One body type per path is guaranteed by RequestOf<P>; openapi-fetch cannot see through the union.
-      result = await direct.POST(path as "/api/{serviceId}/auth/token", {
-        params: { path: pathParams },
-        headers,
-        body: body as TokenRequest,
-        parseAs: "text",
-        ...(signal ? { signal } : {}),
-      });
+      for (let retries = 0; ; retries++) {
+        try {
+          // One body type per path is guaranteed by RequestOf<P>; openapi-fetch cannot see through the union.
+          const { data, response } = (await direct.POST(path as "/api/{serviceId}/auth/token", {
+            params: { path: pathParams },
+            headers,
+            body: body as TokenRequest,
+            parseAs: "stream",
+            ...(signal ? { signal } : {}),
+          })) as Sent;
+          const bytes = await readBody(
+            response,
+            data as ReadableStream<Uint8Array> | null | undefined,
+            maxResponseBytes,
+          );
+          return parseResultObject(response.status, bytes) as ResponseOf<P>;
+        } catch (error) {
+          if (retry === undefined || signal?.aborted) throw error;
+          const failure = error instanceof AuthleteError ? error : new AuthleteNetworkError(error);
+          const delay = retryDelayMs(failure, retries, retry);
+          // A wait that would end past the time limit is not started: the real failure is more
+          // useful to the caller than a timeout.
+          if (delay === undefined || Date.now() + delay >= deadline) throw failure;
+          await sleep(delay, signal);
+        }
+      }
     } catch (error) {
       if (timeout?.signal.aborted && !options.signal?.aborted) throw new AuthleteTimeoutError(timeoutMs, error);
       if (options.signal?.aborted) throw options.signal.reason;
+      if (error instanceof AuthleteApiError) {
+        // Only Authlete's own text can carry what was sent, if something in between echoes it.
+        throw withoutSecrets(error, [headers.Authorization?.slice("Bearer ".length), clientSecretOf(body)]);
+      }
       if (error instanceof AuthleteError) throw error;
       throw new AuthleteNetworkError(error);
     } finally {
       clearTimeout(timer);
     }
-    const { data, error, response } = result;
-    if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
-      throw new AuthleteRedirectError(response.status);
-    }
-    if (!response.ok) throw new AuthleteApiError(response.status, error);
-    return parseResultObject(response.status, data) as ResponseOf<P>;
   }
 
   const process = (request: TokenRequest, options: CallOptions = {}): Promise<TokenResponse> =>
@@ -232,26 +280,15 @@ type ResponseOf<P extends AuthletePath> = paths[P]["post"]["responses"][200]["co
 /** What an `openapi-fetch` call resolves to, as far as {@link createTokenClient} reads it. */
 interface Sent {
   data?: unknown;
-  error?: unknown;
   response: Response;
 }
 
-function parseResultObject(status: number, text: unknown): object {
-  if (typeof text !== "string" || text === "") {
-    throw new AuthleteInvalidResponseError(status, "an empty body");
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (cause) {
-    throw new AuthleteInvalidResponseError(status, "a body that is not JSON", { cause });
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new AuthleteInvalidResponseError(status, "JSON that is not an object");
-  }
-  // Deliberately not validated further: Authlete adds fields and `action` values over time, and
-  // sends `null` for fields that do not apply. Callers switch on `action` with a default branch.
-  return value;
+function clientSecretOf(body: unknown): unknown {
+  return typeof body === "object" && body !== null ? (body as { clientSecret?: unknown }).clientSecret : undefined;
+}
+
+function rethrow(error: unknown): never {
+  throw error;
 }
 
 function tokenGetter(source: AccessTokenSource): () => Promise<string> {

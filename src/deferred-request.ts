@@ -18,13 +18,16 @@ export class DeferredRequest {
 
 /**
  * The `fetch` that goes with {@link DeferredRequest}: `fetch(url, init)` with the caller's `fetch`
- * or, by default, the platform's (looked up per call, so a later polyfill or instrumentation applies).
+ * or, by default, the platform's (looked up per call, so a later polyfill or instrumentation
+ * applies), its response passed through `check` before openapi-fetch sees it (the client turns a
+ * non-2xx answer into its error there, so openapi-fetch never reads an unbounded error body).
  */
 export function sendDeferred(
-  custom?: (input: string, init: RequestInit) => Promise<Response>,
+  custom: ((input: string, init: RequestInit) => Promise<Response>) | undefined,
+  check: (response: Response) => Response | Promise<Response>,
 ): (request: Request) => Promise<Response> {
   return (request) => {
     const { url, init } = request as unknown as DeferredRequest;
-    return custom ? custom(url, init) : globalThis.fetch(url, init);
+    return (custom ? custom(url, init) : globalThis.fetch(url, init)).then(check);
   };
 }

@@ -38,16 +38,29 @@ export class AuthleteApiError extends AuthleteError {
   readonly resultCode: string | undefined;
   /** Authlete's explanation, when the body carried one. */
   readonly resultMessage: string | undefined;
+  /**
+   * The answer's `Retry-After` (RFC 9110 §10.2.3) in whole seconds from when the answer arrived,
+   * whether it was sent as delay-seconds or as an HTTP-date (a date in the past gives `0`);
+   * `undefined` when the header was absent or malformed. Usually sent with 429 and 503.
+   */
+  readonly retryAfter: number | undefined;
 
-  constructor(status: number, body: unknown) {
+  /**
+   * @param body The parsed JSON body, if any (`resultCode` and `resultMessage` are read from it).
+   * @param options `retryAfter` in seconds (see {@link parseRetryAfter}), and the `cause` when the
+   *   body could not be read.
+   */
+  constructor(status: number, body: unknown, options?: { retryAfter?: number | undefined; cause?: unknown }) {
     const result = readResult(body);
     super(
       "AUTHLETE_API_ERROR",
       `Authlete answered HTTP ${status}${result.resultMessage ? `: ${result.resultMessage}` : ""}`,
+      options && "cause" in options ? { cause: options.cause } : undefined,
     );
     this.status = status;
     this.resultCode = result.resultCode;
     this.resultMessage = result.resultMessage;
+    this.retryAfter = options?.retryAfter;
   }
 }
 
@@ -66,24 +79,62 @@ export class AuthleteRedirectError extends AuthleteError {
   }
 }
 
-/** Authlete answered 2xx with a body that is not a JSON object. */
+/**
+ * What was wrong with a 2xx answer, in {@link AuthleteInvalidResponseError.reason}:
+ * - `EMPTY`: no body;
+ * - `NOT_JSON`: a body that does not parse as JSON (HTML from a proxy, JSON cut short in a
+ *   complete HTTP message, ...);
+ * - `NOT_OBJECT`: JSON, but not an object (`[]`, `"text"`, `null`);
+ * - `INVALID_UTF8`: bytes that are not valid UTF-8 (decoded with a fatal `TextDecoder`, never
+ *   patched up with U+FFFD);
+ * - `TOO_LARGE`: a body over the client's `maxResponseBytes` (announced by `Content-Length` or
+ *   counted while streaming); reading stopped there and the body stream was cancelled;
+ * - `TRUNCATED`: the connection was closed before the end of the body its framing announced.
+ */
+export type InvalidResponseReason = "EMPTY" | "NOT_JSON" | "NOT_OBJECT" | "INVALID_UTF8" | "TOO_LARGE" | "TRUNCATED";
+
+/** Authlete answered 2xx with a body that is not a JSON object, or that could not be read whole. */
 export class AuthleteInvalidResponseError extends AuthleteError {
   override name = "AuthleteInvalidResponseError";
   /** The HTTP status of the response. */
   readonly status: number;
+  /** What was wrong with the body: see {@link InvalidResponseReason}. */
+  readonly reason: InvalidResponseReason;
 
-  constructor(status: number, reason: string, options?: { cause?: unknown }) {
-    super("AUTHLETE_INVALID_RESPONSE", `Authlete answered HTTP ${status} with ${reason}`, options);
+  /** @param description The end of the message: "Authlete answered HTTP 200 with {description}". */
+  constructor(status: number, reason: InvalidResponseReason, description: string, options?: { cause?: unknown }) {
+    super("AUTHLETE_INVALID_RESPONSE", `Authlete answered HTTP ${status} with ${description}`, options);
     this.status = status;
+    this.reason = reason;
   }
 }
 
-/** The call did not reach Authlete or the connection failed (DNS, refused, reset, TLS). */
+/**
+ * The call did not reach Authlete or the connection failed (DNS, refused, reset, TLS), before the
+ * answer or while its body was being read.
+ */
 export class AuthleteNetworkError extends AuthleteError {
   override name = "AuthleteNetworkError";
+  /**
+   * `true` only when the failure provably happened before the request could be sent: the
+   * connection was refused (`ECONNREFUSED`), the name did not resolve (`ENOTFOUND`, `EAI_AGAIN`),
+   * connecting timed out (`UND_ERR_CONNECT_TIMEOUT`), or the network or host was unreachable while
+   * connecting (`ENETUNREACH`, `EHOSTUNREACH` from `connect`). Such a call may be repeated safely.
+   * `false` for everything else — a reset, a closed connection, an unknown error of a custom
+   * `fetch` — since Authlete may then have received and processed the request.
+   */
+  readonly requestNotSent: boolean;
 
-  constructor(cause: unknown) {
-    super("AUTHLETE_NETWORK_ERROR", `Could not reach Authlete: ${messageOf(cause)}`, { cause });
+  /** @param duringBody `true` when the failure came while reading the body of an answer. */
+  constructor(cause: unknown, options?: { duringBody?: boolean }) {
+    super(
+      "AUTHLETE_NETWORK_ERROR",
+      options?.duringBody
+        ? `The connection to Authlete failed while reading its answer: ${messageOf(cause)}`
+        : `Could not reach Authlete: ${messageOf(cause)}`,
+      { cause },
+    );
+    this.requestNotSent = !options?.duringBody && failedBeforeSending(cause);
   }
 }
 
@@ -106,6 +157,66 @@ export class AuthleteConfigurationError extends AuthleteError {
   constructor(message: string) {
     super("AUTHLETE_INVALID_CONFIGURATION", message);
   }
+}
+
+/** Error codes that only a connection attempt or a name lookup can produce. */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+/** Error codes that mean "not sent" only when the failing system call was `connect`. */
+const NOT_SENT_IF_CONNECTING: ReadonlySet<string> = new Set(["ENETUNREACH", "EHOSTUNREACH"]);
+
+/**
+ * Whether a `fetch` failure provably happened before the request was sent: the first error in the
+ * `cause` chain that carries a `code` decides (Node's and undici's errors do; an `AggregateError`
+ * from trying several addresses qualifies when every one of its errors does). Anything without a
+ * recognisable code — the errors of other runtimes included — counts as "may have been sent".
+ */
+export function failedBeforeSending(error: unknown): boolean {
+  const found = findCode(error);
+  if (found === undefined) return false;
+  if (Array.isArray(found)) return found.length > 0 && found.every(failedBeforeSending);
+  return NOT_SENT_CODES.has(found.code) || (NOT_SENT_IF_CONNECTING.has(found.code) && found.syscall === "connect");
+}
+
+/** The first string `code` in an error's `cause` chain (Node's system errors and undici's carry one). */
+export function errorCode(error: unknown): string | undefined {
+  const found = findCode(error);
+  return Array.isArray(found) ? undefined : found?.code;
+}
+
+/** Walks the `cause` chain to the first error with a string `code`, or an `AggregateError`'s errors. */
+function findCode(error: unknown): { code: string; syscall?: unknown } | unknown[] | undefined {
+  let current = error;
+  for (let depth = 0; depth < 8 && typeof current === "object" && current !== null; depth++) {
+    const { code, errors } = current as { code?: unknown; errors?: unknown };
+    if (Array.isArray(errors)) return errors;
+    if (typeof code === "string") return current as { code: string };
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * The same error without any of `secrets` in Authlete's `resultCode` / `resultMessage` (and so in
+ * the message): a proxy or a debugging server may echo the request, bearer token and client
+ * secret included. Returns `error` itself when there is nothing to hide.
+ */
+export function withoutSecrets(error: AuthleteApiError, secrets: readonly unknown[]): AuthleteApiError {
+  const hidden = secrets.filter((secret): secret is string => typeof secret === "string" && secret.length > 0);
+  const redact = (text: string | undefined) =>
+    text === undefined ? undefined : hidden.reduce((result, secret) => result.split(secret).join("[REDACTED]"), text);
+  const resultCode = redact(error.resultCode);
+  const resultMessage = redact(error.resultMessage);
+  if (resultCode === error.resultCode && resultMessage === error.resultMessage) return error;
+  return new AuthleteApiError(
+    error.status,
+    { resultCode, resultMessage },
+    error.cause === undefined ? { retryAfter: error.retryAfter } : { retryAfter: error.retryAfter, cause: error.cause },
+  );
 }
 
 function readResult(body: unknown): { resultCode: string | undefined; resultMessage: string | undefined } {

@@ -80,6 +80,9 @@ export {
   AuthleteNetworkError,
   AuthleteRedirectError,
   AuthleteTimeoutError,
+  type InvalidResponseReason,
 } from "./errors.js";
 export { AUTHLETE_SERVERS, type AuthleteRegion } from "./regions.js";
+export { DEFAULT_MAX_RESPONSE_BYTES } from "./response.js";
+export { DEFAULT_RETRY, parseRetryAfter, type RetryOptions } from "./retry.js";
 export { VERSION } from "./version.js";

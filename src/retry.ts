@@ -1,0 +1,190 @@
+/**
+ * Opt-in retries of calls to Authlete, and the `Retry-After` parser they use.
+ *
+ * A token request is not idempotent: Authlete redeems an authorization code, a refresh token or a
+ * device code once, so a request it may have processed must never be sent again (the second call
+ * would fail with `invalid_grant`, and with refresh-token rotation it may even revoke the grant).
+ * A call is therefore retried only when Authlete provably did not process it:
+ *
+ * - it answered **429** (too many requests) or **503** (unavailable): the request was refused,
+ *   not processed. Its `Retry-After` is honoured: the wait is at least that long, and when it is
+ *   longer than `maxDelayMs` the call is not retried at all (the error, with its `retryAfter`,
+ *   goes to the caller);
+ * - the connection failed **before the request could be sent** ({@link AuthleteNetworkError.requestNotSent}:
+ *   connection refused, name not resolved, connect timeout).
+ *
+ * Nothing else is retried: not a timeout, not a reset or a closed connection (before or during the
+ * answer: the request may have arrived), not a 500/502/504 (Authlete, or a gateway in front of it,
+ * may have processed the request before failing), not an invalid body, not a redirect.
+ *
+ * Waits grow exponentially with "full jitter" (a uniformly random wait between 0 and
+ * `min(maxDelayMs, baseDelayMs × 2^n)` before retry n + 1), so that many clients refused at once
+ * do not come back at once. Every wait counts against the call's `timeoutMs` and stops at once when
+ * the call's signal aborts; a wait that would end past the time limit is not started and the last
+ * error is thrown instead.
+ */
+
+import { AuthleteApiError, AuthleteConfigurationError, AuthleteNetworkError } from "./errors.js";
+
+/** How {@link createTokenClient} retries a call; off unless given. */
+export interface RetryOptions {
+  /** How many times a call may be repeated after its first attempt. Defaults to 2; `0` turns retries off. */
+  limit?: number | undefined;
+  /** The wait before the first retry grows from this: `baseDelayMs × 2^n` before retry n + 1, jittered. Defaults to 250. */
+  baseDelayMs?: number | undefined;
+  /**
+   * The longest wait before any one retry, in milliseconds, `Retry-After` included: an answer
+   * asking to wait longer is not retried. Defaults to 3 000.
+   */
+  maxDelayMs?: number | undefined;
+  /**
+   * The random source of the jitter, returning a number in [0, 1). Defaults to `Math.random`;
+   * tests pass a fixed one to get predictable waits.
+   */
+  random?: (() => number) | undefined;
+}
+
+/** {@link RetryOptions} with every default applied and checked; `limit` is at least 1. */
+export interface RetryPolicy {
+  readonly limit: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly random: () => number;
+}
+
+/** The defaults of {@link RetryOptions}. */
+export const DEFAULT_RETRY: Readonly<{ limit: number; baseDelayMs: number; maxDelayMs: number }> = Object.freeze({
+  limit: 2,
+  baseDelayMs: 250,
+  maxDelayMs: 3_000,
+});
+
+/**
+ * Checks retry options and fills in the defaults. `undefined`, `false` and a limit of 0 give
+ * `undefined` (no retries); a number is a `limit` with the other defaults; `true` is every default.
+ *
+ * @throws {AuthleteConfigurationError} when a value is out of range.
+ */
+export function resolveRetryPolicy(option: RetryOptions | number | boolean | undefined): RetryPolicy | undefined {
+  if (option === undefined || option === false) return undefined;
+  const options: RetryOptions =
+    option === true ? {} : typeof option === "number" ? { limit: option } : (option as RetryOptions);
+  if (typeof options !== "object" || options === null) {
+    throw new AuthleteConfigurationError("retry must be an object, a number or a boolean");
+  }
+  const limit = options.limit ?? DEFAULT_RETRY.limit;
+  const baseDelayMs = options.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs;
+  const maxDelayMs = options.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs;
+  const random = options.random ?? Math.random;
+  if (!Number.isInteger(limit) || limit < 0 || limit > 10) {
+    throw new AuthleteConfigurationError("retry.limit must be an integer from 0 to 10");
+  }
+  if (!Number.isFinite(baseDelayMs) || baseDelayMs < 0) {
+    throw new AuthleteConfigurationError("retry.baseDelayMs must be a finite number ≥ 0");
+  }
+  if (!Number.isFinite(maxDelayMs) || maxDelayMs < baseDelayMs) {
+    throw new AuthleteConfigurationError("retry.maxDelayMs must be a finite number ≥ retry.baseDelayMs");
+  }
+  if (typeof random !== "function") throw new AuthleteConfigurationError("retry.random must be a function");
+  return limit === 0 ? undefined : Object.freeze({ limit, baseDelayMs, maxDelayMs, random });
+}
+
+/**
+ * The jittered exponential wait before retry `retry + 1` (so `retry` is 0 before the first one):
+ * uniformly random in [0, min(maxDelayMs, baseDelayMs × 2^retry)), "full jitter".
+ */
+export function backoffDelayMs(retry: number, policy: RetryPolicy): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
+  const unit = policy.random();
+  // A random source outside [0, 1) is clamped rather than trusted.
+  return ceiling * (unit >= 0 && unit < 1 ? unit : unit >= 1 ? 1 : 0);
+}
+
+/**
+ * How long to wait before repeating a call that failed with `error`, or `undefined` when it must
+ * not be repeated (see the module documentation for the rules).
+ *
+ * @param retry How many retries were made already (0 after the first attempt).
+ */
+export function retryDelayMs(error: unknown, retry: number, policy: RetryPolicy): number | undefined {
+  if (retry >= policy.limit) return undefined;
+  if (error instanceof AuthleteApiError) {
+    if (error.status !== 429 && error.status !== 503) return undefined;
+    const backoff = backoffDelayMs(retry, policy);
+    if (error.retryAfter === undefined) return backoff;
+    const asked = error.retryAfter * 1000;
+    return asked > policy.maxDelayMs ? undefined : Math.max(asked, backoff);
+  }
+  if (error instanceof AuthleteNetworkError && error.requestNotSent) return backoffDelayMs(retry, policy);
+  return undefined;
+}
+
+/**
+ * Waits `ms` milliseconds, or rejects with `signal.reason` as soon as `signal` aborts (at once if
+ * it already has). The timer and the listener are removed either way.
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+const MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
+// The three HTTP-date formats (RFC 9110 §5.6.7), day names not checked against the date:
+// IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT", RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT",
+// asctime "Sun Nov  6 08:49:37 1994". Groups: day, month, year (any of the three layouts), time.
+const HTTP_DATE =
+  /^(?:[A-Z][a-z]{2}, (\d\d) ([A-Z][a-z]{2}) (\d{4}) (\d\d:\d\d:\d\d) GMT|[A-Z][a-z]{5,8}, (\d\d)-([A-Z][a-z]{2})-(\d\d) (\d\d:\d\d:\d\d) GMT|[A-Z][a-z]{2} ([A-Z][a-z]{2}) ([ \d]\d) (\d\d:\d\d:\d\d) (\d{4}))$/;
+
+/**
+ * Parses a `Retry-After` header value (RFC 9110 §10.2.3) into whole seconds from `now`: either
+ * delay-seconds (`"120"`) or an HTTP-date in any of the three formats RFC 9110 §5.6.7 requires a
+ * recipient to accept (IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, the obsolete RFC 850
+ * `Sunday, 06-Nov-94 08:49:37 GMT` and asctime `Sun Nov  6 08:49:37 1994`), all in GMT. A date in
+ * the past gives 0. Returns `undefined` for a missing or malformed value (which is then ignored,
+ * as RFC 9110 asks), never a guess.
+ *
+ * @param now The time the answer arrived, in milliseconds since the epoch (defaults to now).
+ */
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (value == null) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const m = HTTP_DATE.exec(text);
+  if (!m) return undefined;
+  // IMF-fixdate fills groups 1-4, RFC 850 5-8, asctime 9-12.
+  const day = Number(m[1] ?? m[5] ?? m[10]);
+  const month = MONTHS.indexOf(m[2] ?? m[6] ?? m[9] ?? "?") / 3;
+  let year = Number(m[3] ?? m[7] ?? m[12]);
+  if (m[7] !== undefined) {
+    // A two-digit year is the most recent one with those digits not more than 50 years ahead.
+    const current = new Date(now).getUTCFullYear();
+    year += current - (current % 100);
+    if (year > current + 50) year -= 100;
+  }
+  const [hour, minute, second] = (m[4] ?? m[8] ?? m[11] ?? "").split(":").map(Number);
+  const time = Date.UTC(year, month, day, hour, minute, second);
+  const date = new Date(time);
+  // Date.UTC rolls "31 Feb" into March and "25:00" into the next day: refuse those instead.
+  const parsed = [
+    date.getUTCDate(),
+    date.getUTCMonth(),
+    date.getUTCHours(),
+    date.getUTCMinutes(),
+    date.getUTCSeconds(),
+  ];
+  if (!Number.isInteger(month) || parsed.join() !== [day, month, hour, minute, second].join()) return undefined;
+  return Math.max(0, Math.ceil((time - now) / 1000));
+}
