@@ -2,10 +2,11 @@ import { inspect } from "node:util";
 import { expect } from "vitest";
 import { type FaultServer, type FaultServerOptions, startFaultServer } from "./fault-server.js";
 import { recordOutcome } from "./reliability.js";
+import { FAULT_ACCESS_TOKEN, FAULT_CLIENT_SECRET } from "./secrets.js";
 
 /** The secrets every fault case sends, and then looks for in what the client gave back. */
-export const ACCESS_TOKEN = "svc-token-Fault-7Qw2Zr9Lp4Xk";
-export const CLIENT_SECRET = "client-secret-Fault-3e5d7c9b1a";
+export const ACCESS_TOKEN = FAULT_ACCESS_TOKEN;
+export const CLIENT_SECRET = FAULT_CLIENT_SECRET;
 
 /**
  * Counts unhandled promise rejections while installed. Install it once per file (`beforeAll`),

@@ -23,6 +23,9 @@ export const PRISM_ACCESS_TOKEN = "prism-test-token";
 /** The reliability tests' service access token (load, fuzz, secrets). */
 export const RELIABILITY_ACCESS_TOKEN = "rel-svc-token-Hq3Vn8Wd2Lk5Jp7Tz";
 
+/** The fault-injection and retry tests' service access token. */
+export const FAULT_ACCESS_TOKEN = "svc-token-Fault-7Qw2Zr9Lp4Xk";
+
 /** A plain client secret (client tests). */
 export const CLIENT_SECRET = "client-secret-9f8e7d6c5b4a";
 /** A client secret with every character RFC 6749's form encoding changes (token endpoint tests). */
@@ -37,6 +40,9 @@ export const INSPECT_CLIENT_SECRET = "top-secret-value";
 export const MALFORMED_BASIC_SECRET = "very-secret-value";
 /** The reliability tests' client secret, with characters that form and Base64 encoding change. */
 export const RELIABILITY_CLIENT_SECRET = "rel-cl!ent:s3cret/+=%Ω";
+
+/** The fault-injection and retry tests' client secret. */
+export const FAULT_CLIENT_SECRET = "client-secret-Fault-3e5d7c9b1a";
 
 /**
  * Every access and refresh token the suite's Authlete stand-ins issue starts with this. Issued
@@ -60,6 +66,7 @@ export const SECRETS: readonly Secret[] = Object.freeze([
   { name: "DEMO_PRISM_ACCESS_TOKEN", value: DEMO_PRISM_ACCESS_TOKEN, kind: "access token" },
   { name: "PRISM_ACCESS_TOKEN", value: PRISM_ACCESS_TOKEN, kind: "access token" },
   { name: "RELIABILITY_ACCESS_TOKEN", value: RELIABILITY_ACCESS_TOKEN, kind: "access token" },
+  { name: "FAULT_ACCESS_TOKEN", value: FAULT_ACCESS_TOKEN, kind: "access token" },
   { name: "CLIENT_SECRET", value: CLIENT_SECRET, kind: "client secret" },
   { name: "ENDPOINT_CLIENT_SECRET", value: ENDPOINT_CLIENT_SECRET, kind: "client secret" },
   { name: "DEMO_CLIENT_SECRET", value: DEMO_CLIENT_SECRET, kind: "client secret" },
@@ -67,6 +74,7 @@ export const SECRETS: readonly Secret[] = Object.freeze([
   { name: "INSPECT_CLIENT_SECRET", value: INSPECT_CLIENT_SECRET, kind: "client secret" },
   { name: "MALFORMED_BASIC_SECRET", value: MALFORMED_BASIC_SECRET, kind: "client secret" },
   { name: "RELIABILITY_CLIENT_SECRET", value: RELIABILITY_CLIENT_SECRET, kind: "client secret" },
+  { name: "FAULT_CLIENT_SECRET", value: FAULT_CLIENT_SECRET, kind: "client secret" },
 ] as const);
 
 /**
