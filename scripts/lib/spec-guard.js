@@ -182,7 +182,8 @@ export function createSpecResolver(core, policy, resolveConfig) {
         return super.loadExternalRef(absoluteRef);
       }
       try {
-        return new core.Source(absoluteRef, await readSpecFile(absoluteRef, policy, budget));
+        const text = await readSpecFile(absoluteRef, policy, budget);
+        return new core.Source(absoluteRef, text);
       } catch (error) {
         if (error instanceof RefusedRefError) refused.push(error.message);
         if (error instanceof SpecInputError) throw error;
@@ -194,8 +195,46 @@ export function createSpecResolver(core, policy, resolveConfig) {
         );
       }
     }
+
+    /**
+     * @override
+     * @param {import("@redocly/openapi-core").Source} source
+     * @param {boolean} [isRoot]
+     */
+    parseDocument(source, isRoot) {
+      const document = super.parseDocument(source, isRoot);
+      checkExpansion(document.parsed, source.body.length, displayPath(source.absoluteRef, policy.cwd));
+      return document;
+    }
   }
   return new SpecResolver(resolveConfig);
+}
+
+/**
+ * YAML aliases let a few hundred bytes stand for billions of nodes ("billion laughs"); every
+ * later step (lint, bundle, hashing) would walk them all. A document may have at most a million
+ * nodes plus two per byte of its text, counting each alias once per use.
+ * @param {unknown} parsed
+ * @param {number} length characters of the text
+ * @param {string} shown
+ */
+function checkExpansion(parsed, length, shown) {
+  const limit = 1_000_000 + 2 * length;
+  let count = 0;
+  /** @type {unknown[]} */
+  const stack = [parsed];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== "object") continue;
+    const children = Array.isArray(node) ? node : Object.values(node);
+    count += children.length;
+    if (count > limit) {
+      throw new SpecInputError(
+        `${shown}: the document expands to more than ${limit} nodes (YAML aliases used over and over?): refused`,
+      );
+    }
+    for (const child of children) stack.push(child);
+  }
 }
 
 /**
