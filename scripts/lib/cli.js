@@ -214,7 +214,8 @@ export async function runOnce(configPath, options) {
   } else if (options.diff) {
     // `generate --check --diff` without --reports: the verdict still decides the exit code.
     const { diffApi } = await import("./diff.js");
-    for (const { api } of results) {
+    for (const { api, refused } of results) {
+      if (refused) continue; // Redocly's CLI would read what the pipeline refused
       const diff = await diffApi(api, options.diff, {
         configPath: configAbsolute,
         configDir,
@@ -298,6 +299,13 @@ async function heavyReports(results, lints, context) {
   for (const [i, result] of results.entries()) {
     const lint = /** @type {import("./reports/model.js").LintReport} */ (lints[i]);
     const apiDir = join(context.reportsDir, lint.dir);
+    if (result.refused) {
+      // Redocly's CLI (diff, build-docs, stats) would read, or fetch, what the pipeline refused.
+      const note = "change report, api.html and stats.json not built: the spec breaks the read rules";
+      console.error(`✗ ${result.api.name}: ${note}`);
+      entries.push({ lint, diff: undefined, files: [...LINT_REPORT_FILES], notes: [note] });
+      continue;
+    }
     const tools = { configPath: context.configAbsolute, configDir: context.configDir };
     const [diff, html, stats] = await Promise.all([
       context.diff

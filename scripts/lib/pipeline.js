@@ -2,7 +2,7 @@
 import { relative } from "node:path";
 import * as core from "@redocly/openapi-core";
 import { toFinding } from "./problems.js";
-import { checkRootDocument, createSpecResolver, describeSpecError, specPolicy } from "./spec-guard.js";
+import { checkRootDocument, createSpecResolver, describeSpecError, ReadRuleError, specPolicy } from "./spec-guard.js";
 import { compileTypeScript } from "./typescript-compiler.js";
 import { toolVersions } from "./versions.js";
 
@@ -18,6 +18,8 @@ import { toolVersions } from "./versions.js";
  * @property {string | undefined} failure why the API failed, when it did
  * @property {Set<string>} files every file the spec is made of (for watching)
  * @property {string | undefined} [stack] the stack of the error behind `failure` (printed with --verbose)
+ * @property {boolean} [refused] the spec broke the read rules (a refused $ref, too large, not UTF-8):
+ *   no other tool may read it
  */
 
 /**
@@ -61,15 +63,16 @@ export async function buildApi(api, config, { cwd, configDir, settings }) {
     checkRootDocument(document, (pointer) => keyPosition(document.source, pointer), cwd);
     problems = await core.lint({ ref: api.root, config: apiConfig, externalRefResolver: resolver });
   } catch (error) {
-    return failed(api, [], describeSpecError(error, api.root, cwd), files, error);
+    const result = failed(api, [], describeSpecError(error, api.root, cwd), files, error);
+    return { ...result, refused: error instanceof ReadRuleError || resolver.refused.length > 0 };
   }
   const findings = unique(problems.map((p) => toFinding(p, cwd)));
   if (findings.some((f) => f.severity === "error")) {
-    return { api, findings, code: undefined, failure: "lint errors", files };
+    return { api, findings, code: undefined, failure: "lint errors", files, refused: resolver.refused.length > 0 };
   }
   if (resolver.refused.length > 0) {
     // Reported by `no-unresolved-refs` when it is on; refused all the same when it is off.
-    return failed(api, findings, `refused $ref: ${resolver.refused[0]}`, files, undefined);
+    return { ...failed(api, findings, `refused $ref: ${resolver.refused[0]}`, files, undefined), refused: true };
   }
   let compiled;
   try {

@@ -38,8 +38,14 @@ export class SpecInputError extends Error {
   name = "SpecInputError";
 }
 
+/** A file the read rules turn down (too large, not UTF-8, not a regular file): no tool may read it. */
+export class ReadRuleError extends SpecInputError {
+  /** @override */
+  name = "ReadRuleError";
+}
+
 /** A `$ref` the policy forbids (outside the spec folder, or remote): never read. */
-export class RefusedRefError extends SpecInputError {
+export class RefusedRefError extends ReadRuleError {
   /** @override */
   name = "RefusedRefError";
 }
@@ -127,17 +133,17 @@ export async function readSpecFile(file, policy, budget) {
     }
   }
   const info = await stat(file);
-  if (info.isDirectory()) throw new SpecInputError(`${shown} is a folder, not a spec file`);
-  if (!info.isFile()) throw new SpecInputError(`${shown} is not a regular file: refused`);
+  if (info.isDirectory()) throw new ReadRuleError(`${shown} is a folder, not a spec file`);
+  if (!info.isFile()) throw new ReadRuleError(`${shown} is not a regular file: refused`);
   const hint = "raise the limit with --max-spec-size or x-authlete-token.max-spec-size in redocly.yaml";
   if (info.size > policy.maxSpecSize) {
-    throw new SpecInputError(
+    throw new ReadRuleError(
       `${shown} is too large: ${formatSize(info.size)}, over the ${formatSize(policy.maxSpecSize)} limit (${hint})`,
     );
   }
   budget.total += info.size;
   if (budget.total > policy.maxSpecSize) {
-    throw new SpecInputError(
+    throw new ReadRuleError(
       `the spec's files are too large together: ${formatSize(budget.total)} by ${shown}, over the ${formatSize(policy.maxSpecSize)} limit (${hint})`,
     );
   }
@@ -146,7 +152,7 @@ export async function readSpecFile(file, policy, budget) {
     const bad = firstInvalidUtf8(bytes);
     const where = bad ? `${shown}:${bad.line}:${bad.column}` : shown;
     const what = bad ? `byte 0x${bad.byte.toString(16).padStart(2, "0")} at offset ${bad.offset}` : "invalid bytes";
-    throw new SpecInputError(`${where}: not UTF-8 text (${what}); save the file as UTF-8`);
+    throw new ReadRuleError(`${where}: not UTF-8 text (${what}); save the file as UTF-8`);
   }
   // Like Redocly's own loader: Windows line ends would shift every column.
   return bytes.toString("utf8").replace(/\r\n/g, "\n");
@@ -229,7 +235,7 @@ function checkExpansion(parsed, length, shown) {
     const children = Array.isArray(node) ? node : Object.values(node);
     count += children.length;
     if (count > limit) {
-      throw new SpecInputError(
+      throw new ReadRuleError(
         `${shown}: the document expands to more than ${limit} nodes (YAML aliases used over and over?): refused`,
       );
     }
