@@ -50,6 +50,8 @@ export async function loadApis(configPath, overrides = {}) {
     folder: undefined, // a config may extend a shared one elsewhere on disk
     root: absolute,
     cwd,
+    // The config's own setting is not known before the config is read.
+    remoteHint: "a config's remote extends are fetched only with --allow-remote-refs",
   });
   let config;
   try {

@@ -28,6 +28,7 @@ export const DEFAULT_MAX_SPEC_SIZE = 64 * 1024 * 1024;
  * @property {string | undefined} folder absolute folder every local file must be inside (none: anywhere)
  * @property {string | undefined} root absolute path of the root file (exempt from `folder`)
  * @property {string} cwd paths in messages are relative to it
+ * @property {string} [remoteHint] how to allow remote refs, when not the usual flag or setting
  */
 
 /**
@@ -181,7 +182,10 @@ export function createSpecResolver(core, policy, resolveConfig) {
     async loadExternalRef(absoluteRef) {
       if (core.isAbsoluteUrl(absoluteRef)) {
         if (!policy.allowRemoteRefs) {
-          const message = `remote $ref ${absoluteRef} not fetched: remote refs are off (allow them with --allow-remote-refs or x-authlete-token.allow-remote-refs: true in redocly.yaml)`;
+          const hint =
+            policy.remoteHint ??
+            "allow them with --allow-remote-refs or x-authlete-token.allow-remote-refs: true in redocly.yaml";
+          const message = `remote $ref ${absoluteRef} not fetched: remote refs are off (${hint})`;
           refused.push(message);
           throw new RefusedRefError(message);
         }
