@@ -1,5 +1,6 @@
 // @ts-check
 // The command line of `npm run generate` and `npm run report` (scripts/generate.js, scripts/report.js).
+import { existsSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -196,17 +197,25 @@ export async function runOnce(configPath, options) {
 
   if (reportsDir) {
     const { toLintReport } = await import("./reports/model.js");
-    const { writeLintReports } = await import("./reports/write-lint.js");
+    const { LINT_REPORT_FILES, writeLintReports } = await import("./reports/write-lint.js");
     const lints = results.map((r) => toLintReport(r, { cwd, repoRoot: configDir }));
     const written = await Promise.all(
-      lints.map((lint) =>
-        writeLintReports(lint, join(reportsDir, lint.dir)).catch((error) => {
-          throw writeFailure(join(reportsDir, lint.dir), error);
-        }),
-      ),
+      lints.map((lint, i) => {
+        const apiDir = join(reportsDir, lint.dir);
+        // A failed API loses nothing: its reports are written where there are none yet (a fresh
+        // checkout, CI), and otherwise left as the last run that wrote them.
+        if (results[i]?.code === undefined && LINT_REPORT_FILES.some((f) => existsSync(join(apiDir, f)))) {
+          console.error(`✗ ${lint.api}: ${rel(apiDir)}/ left as it was (delete it to get this run's lint reports)`);
+          return [];
+        }
+        return writeLintReports(lint, apiDir).catch((error) => {
+          throw writeFailure(apiDir, error);
+        });
+      }),
     );
     reportFiles.push(...written.flat());
-    console.log(lintReportsLine(reportsDir, lints.length));
+    const count = written.filter((files) => files.length > 0).length;
+    if (count > 0) console.log(lintReportsLine(reportsDir, count));
 
     if (options.diff || options.full) {
       const extra = await heavyReports(results, lints, { ...options, reportsDir, configDir, configAbsolute, cwd });
