@@ -8,7 +8,7 @@ import { loadApis, UsageError } from "./config.js";
 import { formatFinding } from "./findings.js";
 import { parseSize, SpecInputError } from "./spec-guard.js";
 import { shutDownTypeScript, warmUpTypeScript } from "./typescript-compiler.js";
-import { OutputWriteError, writeFailure, writeOutput } from "./write-output.js";
+import { injectedFault, OutputWriteError, writeFailure, writeOutput } from "./write-output.js";
 
 /** @typedef {import("./pipeline.js").BuildResult} BuildResult */
 /** @typedef {import("./diff.js").BaseOption} BaseOption */
@@ -208,7 +208,8 @@ export async function runOnce(configPath, options) {
           console.error(`✗ ${lint.api}: ${rel(apiDir)}/ left as it was (delete it to get this run's lint reports)`);
           return [];
         }
-        return writeLintReports(lint, apiDir).catch((error) => {
+        const fault = injectedFault();
+        return (fault ? Promise.reject(fault) : writeLintReports(lint, apiDir)).catch((error) => {
           throw writeFailure(apiDir, error);
         });
       }),

@@ -33,6 +33,28 @@ export function writeFailure(target, error) {
   );
 }
 
+/** @type {Record<string, string>} */
+const REASONS = {
+  ENOSPC: "no space left on device",
+  EDQUOT: "disk quota exceeded",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  EIO: "i/o error",
+};
+
+/**
+ * For tests only: `AUTHLETE_TOKEN_FAULT_INJECT=ENOSPC` (or EDQUOT, EACCES, EPERM, EROFS, EIO) makes
+ * every write of a generated file or lint report fail with that error, as the file system would,
+ * before anything is written. Unset in normal use.
+ * @returns {Error | undefined}
+ */
+export function injectedFault() {
+  const code = process.env.AUTHLETE_TOKEN_FAULT_INJECT?.trim().toUpperCase();
+  if (!code) return undefined;
+  return Object.assign(new Error(`${code}: ${REASONS[code] ?? "injected fault"}, write`), { code, syscall: "write" });
+}
+
 /**
  * `writeFileAtomic`, failing with an `OutputWriteError`.
  * @param {string} file
@@ -40,6 +62,8 @@ export function writeFailure(target, error) {
  */
 export async function writeOutput(file, content) {
   try {
+    const fault = injectedFault();
+    if (fault) throw fault;
     await writeFileAtomic(file, content);
   } catch (error) {
     throw writeFailure(file, error);
