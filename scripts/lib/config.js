@@ -1,5 +1,5 @@
 // @ts-check
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { formatFinding } from "./findings.js";
 import {
@@ -57,7 +57,12 @@ export async function loadApis(configPath, overrides = {}) {
   try {
     config = await core.loadConfig({ configPath: absolute, externalRefResolver: resolver });
   } catch (error) {
-    throw new SpecInputError(`invalid config: ${describeSpecError(error, absolute, cwd)}`);
+    let where = describeSpecError(error, absolute, cwd);
+    // "Invalid config no-such-ruleset: ..." has no position: the name's first line in the file is it.
+    const name = /^Invalid config (\S+):/.exec(error instanceof Error ? error.message : "")?.[1];
+    const line = name === undefined ? undefined : lineOf(absolute, name);
+    if (line !== undefined) where = where.replace(/^([^:]+):/, `$1:${line}:`);
+    throw new SpecInputError(`invalid config: ${where}`);
   }
   const problems = await core.lintConfig({ config, externalRefResolver: resolver }).catch(() => []);
   const errors = problems.filter((p) => p.severity === "error");
@@ -128,4 +133,20 @@ function readSettings(config, file, overrides, core, cwd) {
     allowRemoteRefs = own["allow-remote-refs"];
   }
   return { maxSpecSize: maxSpecSize ?? DEFAULT_MAX_SPEC_SIZE, allowRemoteRefs: allowRemoteRefs ?? false };
+}
+
+/**
+ * The 1-based line where `text` first appears in `file`, if it does.
+ * @param {string} file
+ * @param {string} text
+ */
+function lineOf(file, text) {
+  try {
+    const index = readFileSync(file, "utf8")
+      .split("\n")
+      .findIndex((line) => line.includes(text));
+    return index < 0 ? undefined : index + 1;
+  } catch {
+    return undefined;
+  }
 }

@@ -318,10 +318,33 @@ export function describeSpecError(error, root, cwd) {
       error
     );
   const message = error instanceof Error ? error.message : String(error);
+  const body = /** @type {{ source?: { body?: unknown } }} */ (error)?.source?.body;
+  if (typeof body === "string" && typeof e.source?.absoluteRef === "string" && /single document/.test(message)) {
+    // No position from js-yaml: the second document starts at its `---`.
+    const line = secondDocumentLine(body);
+    const where = line === undefined ? "" : `:${line}:1`;
+    return `${displayPath(e.source.absoluteRef, cwd)}${where}: ${message.replace(/ in "[^"]*"$/, "")}; a spec file holds one YAML document`;
+  }
   if (typeof e?.line === "number" && !Number.isNaN(e.line) && typeof e.source?.absoluteRef === "string") {
     // A YamlParseError: js-yaml's reason without its `in "/absolute/path" (line:col)` suffix.
     const reason = typeof e.originalError?.reason === "string" ? e.originalError.reason : message;
     return `${displayPath(e.source.absoluteRef, cwd)}:${e.line}:${Number(e.col) || 1}: ${reason.replace(/ in "[^"]*" \(\d+:\d+\)$/, "")}`;
   }
   return `${displayPath(root, cwd)}: ${message}`;
+}
+
+/**
+ * The 1-based line of the `---` that starts a file's second YAML document.
+ * @param {string} body
+ */
+function secondDocumentLine(body) {
+  const lines = body.split("\n");
+  let content = false;
+  for (const [i, line] of lines.entries()) {
+    if (/^---(\s|$)/.test(line) && content) return i + 1;
+    if (/^---(\s|$)/.test(line))
+      content = true; // the first document's own start marker
+    else if (line.trim() !== "" && !line.trimStart().startsWith("#")) content = true;
+  }
+  return undefined;
 }

@@ -16,6 +16,10 @@ export class OutputWriteError extends Error {
  * @param {unknown} error
  */
 export function writeFailureReason(error) {
+  const { code, syscall, path } = /** @type {{ code?: unknown, syscall?: unknown, path?: unknown }} */ (error ?? {});
+  if (typeof path === "string" && (code === "ENOTDIR" || (code === "EEXIST" && syscall === "mkdir"))) {
+    return `${relative(process.cwd(), path) || path} is a file where a folder is needed`;
+  }
   const message = error instanceof Error ? error.message : String(error);
   return /^E[A-Z0-9]+: ([^,]+)/.exec(message)?.[1] ?? message;
 }
