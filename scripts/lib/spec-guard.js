@@ -189,7 +189,12 @@ export function createSpecResolver(core, policy, resolveConfig) {
           refused.push(message);
           throw new RefusedRefError(message);
         }
-        return super.loadExternalRef(absoluteRef);
+        const source = await super.loadExternalRef(absoluteRef);
+        budget.total += Buffer.byteLength(source.body);
+        if (Buffer.byteLength(source.body) > policy.maxSpecSize || budget.total > policy.maxSpecSize) {
+          throw new ReadRuleError(`${absoluteRef} is too large: over the ${formatSize(policy.maxSpecSize)} limit`);
+        }
+        return source;
       }
       try {
         const text = await readSpecFile(absoluteRef, policy, budget);
