@@ -29,7 +29,7 @@ const COMMON = `  --config PATH     the Redocly config to read (default: redocly
   --help            show this help
 
 A $ref must stay inside the folder of its API's root file (symlinks resolved); spec files must be UTF-8;
-an output (x-openapi-ts.output) outside the config's folder is a usage error (exit 2).`;
+a relative output (x-openapi-ts.output) that leads outside the config's folder is a usage error (exit 2).`;
 
 const USAGE = {
   generate: `Usage: npm run generate -- [--check] [--force] [--watch] [--config PATH] [--reports DIR] [--diff [--base REF | --base-file PATH] [--allow-breaking]] [--max-spec-size SIZE] [--allow-remote-refs] [--verbose]

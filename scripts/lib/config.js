@@ -34,8 +34,8 @@ export class UsageError extends Error {
  * convention shared by Redocly and openapi-typescript (`apis.<name>.x-openapi-ts.output`); an
  * API without an output gets `generated/<name>.ts`. The config is read under the same rules as
  * specs (size cap, UTF-8, no remote `extends` unless --allow-remote-refs) and checked against
- * Redocly's config schema: a broken config is bad input (exit 1, file and line); an output outside
- * the config's folder is a usage error (exit 2).
+ * Redocly's config schema: a broken config is bad input (exit 1, file and line); a relative output
+ * that leads outside the config's folder is a usage error (exit 2).
  * @param {string} configPath
  * @param {ReadOverrides} [overrides]
  */
@@ -80,9 +80,11 @@ export async function loadApis(configPath, overrides = {}) {
     const output = typeof tsOptions?.output === "string" ? tsOptions.output : `generated/${name}.ts`;
     const target = resolve(dir, output);
     const rel = relative(dir, target);
-    if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    // A relative output must stay inside the config's folder (a config cannot `../../` its way
+    // out of the repository); an absolute one is a deliberate choice and is taken as given.
+    if (!isAbsolute(output) && (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel))) {
       throw new UsageError(
-        `apis.${name}.x-openapi-ts.output "${output}" in ${relative(cwd, absolute) || absolute} resolves outside the config's folder ${dir}: refused (outputs must stay inside the folder of the config)`,
+        `apis.${name}.x-openapi-ts.output "${output}" in ${relative(cwd, absolute) || absolute} resolves outside the config's folder ${dir}: refused (a relative output must stay inside the folder of the config)`,
       );
     }
     return { name, root: resolve(dir, api.root), output: target };
