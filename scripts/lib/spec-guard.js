@@ -162,7 +162,8 @@ export async function readSpecFile(file, policy, budget) {
 /**
  * A resolver for either openapi-core (2 on the main thread, 1 in the worker: same interface) that
  * reads through `readSpecFile` and refuses remote refs unless allowed. Every refusal is also kept
- * in `refused`, so a config that turns `no-unresolved-refs` off cannot let one through.
+ * in `refused` (with files too large or not UTF-8), so a config that turns `no-unresolved-refs` off
+ * cannot let one through.
  * @template {typeof import("@redocly/openapi-core").BaseResolver} R
  * @param {{ BaseResolver: R, Source: typeof import("@redocly/openapi-core").Source, isAbsoluteUrl: (ref: string) => boolean }} core
  * @param {SpecPolicy} policy
@@ -200,7 +201,7 @@ export function createSpecResolver(core, policy, resolveConfig) {
         const text = await readSpecFile(absoluteRef, policy, budget);
         return new core.Source(absoluteRef, text);
       } catch (error) {
-        if (error instanceof RefusedRefError) refused.push(error.message);
+        if (error instanceof ReadRuleError) refused.push(error.message); // too large or not UTF-8 as well
         if (error instanceof SpecInputError) throw error;
         // ENOENT and the like: the same short message Redocly gives.
         const code = /** @type {{ code?: unknown }} */ (error).code;
