@@ -1,12 +1,14 @@
 // @ts-check
 // The command line of `npm run generate` and `npm run report` (scripts/generate.js, scripts/report.js).
+import { existsSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { writeFileAtomic } from "./atomic-write.js";
 import { loadApis, UsageError } from "./config.js";
 import { formatFinding } from "./findings.js";
+import { parseSize, SpecInputError } from "./spec-guard.js";
 import { shutDownTypeScript, warmUpTypeScript } from "./typescript-compiler.js";
+import { injectedFault, OutputWriteError, writeFailure, writeOutput } from "./write-output.js";
 
 /** @typedef {import("./pipeline.js").BuildResult} BuildResult */
 /** @typedef {import("./diff.js").BaseOption} BaseOption */
@@ -19,10 +21,18 @@ const COMMON = `  --config PATH     the Redocly config to read (default: redocly
   --base REF        the git revision to compare with (default: HEAD); implies --diff
   --base-file PATH  compare with this spec file instead of a git revision; implies --diff
   --allow-breaking  do not fail on a major (breaking) change
-  --help            show this help`;
+  --max-spec-size SIZE  refuse a spec file, or all files of one API together, larger than SIZE
+                    (bytes, or 512KB, 64MB, 1GB; default 64MB, or x-authlete-token.max-spec-size in the config)
+  --allow-remote-refs  fetch http(s):// $refs (default: refused, never fetched; or
+                    x-authlete-token.allow-remote-refs: true in the config)
+  --verbose         print stack traces of failures (default: one message naming file and line)
+  --help            show this help
+
+A $ref must stay inside the folder of its API's root file (symlinks resolved); spec files must be UTF-8;
+a relative output (x-openapi-ts.output) that leads outside the config's folder is a usage error (exit 2).`;
 
 const USAGE = {
-  generate: `Usage: npm run generate -- [--check] [--force] [--watch] [--config PATH] [--reports DIR] [--diff [--base REF | --base-file PATH] [--allow-breaking]]
+  generate: `Usage: npm run generate -- [--check] [--force] [--watch] [--config PATH] [--reports DIR] [--diff [--base REF | --base-file PATH] [--allow-breaking]] [--max-spec-size SIZE] [--allow-remote-refs] [--verbose]
 
 Lints every API of the config, bundles it and writes its TypeScript, plus the lint reports
 (lint.json, lint.md, lint.sarif, lint.junit.xml) under reports/<api>/.
@@ -60,7 +70,11 @@ Exit codes: 0 ok, 1 lint/spec/drift failure or breaking change, 2 usage error.`,
  * @property {BaseOption | undefined} diff undefined: no change report
  * @property {boolean} allowBreaking
  * @property {boolean} full build api.html, stats.json and index.html
+ * @property {import("./config.js").ReadOverrides} [read] --max-spec-size, --allow-remote-refs
  */
+
+/** --verbose: failures print their stack traces. */
+let verbose = false;
 
 /**
  * @param {string[]} argv
@@ -83,6 +97,9 @@ export async function main(argv, command) {
         base: { type: "string" },
         "base-file": { type: "string" },
         "allow-breaking": { type: "boolean", default: false },
+        "max-spec-size": { type: "string" },
+        "allow-remote-refs": { type: "boolean" },
+        verbose: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
       allowPositionals: false,
@@ -94,6 +111,11 @@ export async function main(argv, command) {
   if (args.help) {
     console.log(USAGE[command]);
     return 0;
+  }
+  verbose = args.verbose;
+  const maxSpecSize = args["max-spec-size"] === undefined ? undefined : parseSize(args["max-spec-size"]);
+  if (args["max-spec-size"] !== undefined && maxSpecSize === undefined) {
+    return usageError(command, `--max-spec-size needs a size such as 64MB or 1048576, got "${args["max-spec-size"]}"`);
   }
   if (command === "report" && args.watch) return usageError(command, "--watch is for `npm run generate`");
   if (command === "generate" && args["no-diff"]) return usageError(command, "--no-diff is for `npm run report`");
@@ -128,9 +150,12 @@ export async function main(argv, command) {
     diff,
     allowBreaking: args["allow-breaking"],
     full: command === "report",
+    read: { maxSpecSize, allowRemoteRefs: args["allow-remote-refs"] },
   };
+  // The fast path's manifest does not know these flags: with them, read everything again.
+  const readFlags = maxSpecSize !== undefined || args["allow-remote-refs"] !== undefined;
   try {
-    if (command === "generate" && !args.watch && !diff && !args.force) {
+    if (command === "generate" && !args.watch && !diff && !args.force && !readFlags) {
       const code = await noOp(args.config, options);
       if (code !== undefined) return code;
     }
@@ -142,6 +167,11 @@ export async function main(argv, command) {
     return (await runOnce(args.config, options)).code;
   } catch (error) {
     if (error instanceof UsageError) return usageError(command, error.message);
+    if (error instanceof SpecInputError || error instanceof OutputWriteError) {
+      console.error(`✗ ${error.message}`);
+      if (verbose && error.stack) console.error(error.stack);
+      return 1;
+    }
     throw error;
   }
 }
@@ -154,7 +184,7 @@ export async function main(argv, command) {
  */
 export async function runOnce(configPath, options) {
   warmUpTypeScript(); // openapi-typescript loads in its thread while Redocly loads and lints here
-  const loaded = await loadApis(configPath);
+  const loaded = await loadApis(configPath, options.read);
   if (options.diff) await (await import("./diff.js")).assertBaseExists(options.diff, loaded.configDir);
   const { results, configDir, configAbsolute } = await buildAll(loaded);
   const files = new Set(results.flatMap((r) => [...r.files]));
@@ -167,11 +197,26 @@ export async function runOnce(configPath, options) {
 
   if (reportsDir) {
     const { toLintReport } = await import("./reports/model.js");
-    const { writeLintReports } = await import("./reports/write-lint.js");
+    const { LINT_REPORT_FILES, writeLintReports } = await import("./reports/write-lint.js");
     const lints = results.map((r) => toLintReport(r, { cwd, repoRoot: configDir }));
-    const written = await Promise.all(lints.map((lint) => writeLintReports(lint, join(reportsDir, lint.dir))));
+    const written = await Promise.all(
+      lints.map((lint, i) => {
+        const apiDir = join(reportsDir, lint.dir);
+        // A failed API loses nothing: its reports are written where there are none yet (a fresh
+        // checkout, CI), and otherwise left as the last run that wrote them.
+        if (results[i]?.code === undefined && LINT_REPORT_FILES.some((f) => existsSync(join(apiDir, f)))) {
+          console.error(`✗ ${lint.api}: ${rel(apiDir)}/ left as it was (delete it to get this run's lint reports)`);
+          return [];
+        }
+        const fault = injectedFault();
+        return (fault ? Promise.reject(fault) : writeLintReports(lint, apiDir)).catch((error) => {
+          throw writeFailure(apiDir, error);
+        });
+      }),
+    );
     reportFiles.push(...written.flat());
-    console.log(lintReportsLine(reportsDir, lints.length));
+    const count = written.filter((files) => files.length > 0).length;
+    if (count > 0) console.log(lintReportsLine(reportsDir, count));
 
     if (options.diff || options.full) {
       const extra = await heavyReports(results, lints, { ...options, reportsDir, configDir, configAbsolute, cwd });
@@ -180,7 +225,8 @@ export async function runOnce(configPath, options) {
   } else if (options.diff) {
     // `generate --check --diff` without --reports: the verdict still decides the exit code.
     const { diffApi } = await import("./diff.js");
-    for (const { api } of results) {
+    for (const { api, refused } of results) {
+      if (refused) continue; // Redocly's CLI would read what the pipeline refused
       const diff = await diffApi(api, options.diff, {
         configPath: configAbsolute,
         configDir,
@@ -264,6 +310,13 @@ async function heavyReports(results, lints, context) {
   for (const [i, result] of results.entries()) {
     const lint = /** @type {import("./reports/model.js").LintReport} */ (lints[i]);
     const apiDir = join(context.reportsDir, lint.dir);
+    if (result.refused) {
+      // Redocly's CLI (diff, build-docs, stats) would read, or fetch, what the pipeline refused.
+      const note = "change report, api.html and stats.json not built: the spec breaks the read rules";
+      console.error(`✗ ${result.api.name}: ${note}`);
+      entries.push({ lint, diff: undefined, files: [...LINT_REPORT_FILES], notes: [note] });
+      continue;
+    }
     const tools = { configPath: context.configAbsolute, configDir: context.configDir };
     const [diff, html, stats] = await Promise.all([
       context.diff
@@ -292,8 +345,8 @@ async function heavyReports(results, lints, context) {
         // A stale change report from an earlier run must not pass for this one.
         await Promise.all(["diff.md", "diff.json"].map((f) => rm(join(apiDir, f), { force: true })));
       } else {
-        await writeFileAtomic(join(apiDir, "diff.md"), renderDiffMarkdown(diff));
-        await writeFileAtomic(join(apiDir, "diff.json"), renderDiffJson(diff));
+        await writeOutput(join(apiDir, "diff.md"), renderDiffMarkdown(diff));
+        await writeOutput(join(apiDir, "diff.json"), renderDiffJson(diff));
         files.push("diff.md", "diff.json");
       }
     }
@@ -301,7 +354,7 @@ async function heavyReports(results, lints, context) {
   }
   if (context.full) {
     const index = join(context.reportsDir, "index.html");
-    await writeFileAtomic(index, renderIndexHtml(entries));
+    await writeOutput(index, renderIndexHtml(entries));
     console.log(`✓ report index: ${rel(index)}`);
   }
   return { blocking };
@@ -324,6 +377,7 @@ async function printAndWrite(results, check) {
     if (result.code === undefined) {
       failed = true;
       console.error(`✗ ${result.api.name}: ${result.failure}; ${rel(result.api.output)} left as it was`);
+      if (verbose && result.stack) console.error(result.stack);
     }
   }
   const ok = results.filter((r) => r.code !== undefined);
@@ -345,18 +399,20 @@ async function printAndWrite(results, check) {
   // leaves the failed API's file untouched.
   for (const { api, code } of ok) {
     const onDisk = await readFile(api.output, "utf8").catch(() => undefined);
-    if (onDisk !== code) await writeFileAtomic(api.output, /** @type {string} */ (code));
+    // A refused write (full disk, read-only folder) throws an OutputWriteError: exit 1, and
+    // nothing after it, reports included, is written.
+    if (onDisk !== code) await writeOutput(api.output, /** @type {string} */ (code));
     console.log(`✓ ${api.name}: ${rel(api.output)}${onDisk === code ? " (unchanged)" : ""}`);
   }
   return failed ? 1 : 0;
 }
 
 /** @param {Awaited<ReturnType<typeof loadApis>>} loaded */
-async function buildAll({ config, configDir, configPath: configAbsolute, apis }) {
+async function buildAll({ config, configDir, configPath: configAbsolute, apis, settings }) {
   const { buildApi } = await import("./pipeline.js");
   /** @type {BuildResult[]} */
   const results = [];
-  for (const api of apis) results.push(await buildApi(api, config, { cwd: process.cwd(), configDir }));
+  for (const api of apis) results.push(await buildApi(api, config, { cwd: process.cwd(), configDir, settings }));
   return { results, configDir, configAbsolute };
 }
 
@@ -385,7 +441,10 @@ export function run(command) {
         process.exitCode = code;
       },
       (error) => {
-        console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+        // One line unless --verbose: an unexpected failure is still not a stack trace for everyone.
+        const message = error instanceof Error ? error.message : String(error);
+        if (verbose) console.error(error instanceof Error ? (error.stack ?? message) : message);
+        else console.error(`✗ ${message} (run with --verbose for the stack trace)`);
         process.exitCode = 1;
       },
     )

@@ -1,6 +1,14 @@
 // @ts-check
-import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { formatFinding } from "./findings.js";
+import {
+  createSpecResolver,
+  DEFAULT_MAX_SPEC_SIZE,
+  describeSpecError,
+  parseSize,
+  SpecInputError,
+} from "./spec-guard.js";
 
 /** Raised for problems with how the command was called (exit code 2). */
 export class UsageError extends Error {
@@ -17,24 +25,130 @@ export class UsageError extends Error {
  */
 
 /**
+ * What the command line says about reading specs; undefined: take the config's setting or the default.
+ * @typedef {{ maxSpecSize?: number | undefined, allowRemoteRefs?: boolean | undefined }} ReadOverrides
+ */
+
+/**
  * Reads a `redocly.yaml` and lists its APIs. Paths in the file are relative to the file, the
  * convention shared by Redocly and openapi-typescript (`apis.<name>.x-openapi-ts.output`); an
- * API without an output gets `generated/<name>.ts`.
+ * API without an output gets `generated/<name>.ts`. The config is read under the same rules as
+ * specs (size cap, UTF-8, no remote `extends` unless --allow-remote-refs) and checked against
+ * Redocly's config schema: a broken config is bad input (exit 1, file and line); a relative output
+ * that leads outside the config's folder is a usage error (exit 2).
  * @param {string} configPath
+ * @param {ReadOverrides} [overrides]
  */
-export async function loadApis(configPath) {
+export async function loadApis(configPath, overrides = {}) {
   const absolute = resolve(configPath);
   if (!existsSync(absolute)) throw new UsageError(`config file not found: ${configPath}`);
-  const { loadConfig } = await import("@redocly/openapi-core");
-  const config = await loadConfig({ configPath: absolute });
+  const core = await import("@redocly/openapi-core");
+  const cwd = process.cwd();
+  const resolver = createSpecResolver(core, {
+    maxSpecSize: overrides.maxSpecSize ?? DEFAULT_MAX_SPEC_SIZE,
+    allowRemoteRefs: overrides.allowRemoteRefs ?? false,
+    folder: undefined, // a config may extend a shared one elsewhere on disk
+    root: absolute,
+    cwd,
+    // The config's own setting is not known before the config is read.
+    remoteHint: "a config's remote extends are fetched only with --allow-remote-refs",
+  });
+  let config;
+  try {
+    config = await core.loadConfig({ configPath: absolute, externalRefResolver: resolver });
+  } catch (error) {
+    let where = describeSpecError(error, absolute, cwd);
+    // "Invalid config no-such-ruleset: ..." has no position: the name's first line in the file is it.
+    const name = /^Invalid config (\S+):/.exec(error instanceof Error ? error.message : "")?.[1];
+    const line = name === undefined ? undefined : lineOf(absolute, name);
+    if (line !== undefined) where = where.replace(/^([^:]+):/, `$1:${line}:`);
+    throw new SpecInputError(`invalid config: ${where}`);
+  }
+  const problems = await core.lintConfig({ config, externalRefResolver: resolver }).catch(() => []);
+  const errors = problems.filter((p) => p.severity === "error");
+  if (errors.length > 0) {
+    const { toFinding } = await import("./problems.js");
+    const lines = errors.map((p) => formatFinding(toFinding(p, cwd)));
+    throw new SpecInputError(`invalid config ${relative(cwd, absolute) || absolute}:\n${lines.join("\n")}`);
+  }
   const dir = dirname(absolute);
+  const settings = readSettings(config, absolute, overrides, core, cwd);
   const rawApis = config.resolvedConfig.apis ?? {};
   /** @type {ApiEntry[]} */
   const apis = Object.entries(rawApis).map(([name, api]) => {
     const tsOptions = /** @type {{ output?: unknown } | undefined} */ (api["x-openapi-ts"]);
     const output = typeof tsOptions?.output === "string" ? tsOptions.output : `generated/${name}.ts`;
-    return { name, root: resolve(dir, api.root), output: resolve(dir, output) };
+    const target = resolve(dir, output);
+    const rel = relative(dir, target);
+    // A relative output must stay inside the config's folder (a config cannot `../../` its way
+    // out of the repository); an absolute one is a deliberate choice and is taken as given.
+    if (!isAbsolute(output) && (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel))) {
+      throw new UsageError(
+        `apis.${name}.x-openapi-ts.output "${output}" in ${relative(cwd, absolute) || absolute} resolves outside the config's folder ${dir}: refused (a relative output must stay inside the folder of the config)`,
+      );
+    }
+    return { name, root: resolve(dir, api.root), output: target };
   });
   if (apis.length === 0) throw new UsageError(`no APIs under "apis:" in ${configPath}`);
-  return { config, configPath: absolute, configDir: dir, apis };
+  return { config, configPath: absolute, configDir: dir, apis, settings };
+}
+
+/**
+ * `x-authlete-token: { max-spec-size, allow-remote-refs }` at the top of redocly.yaml, under the
+ * command line's flags.
+ * @param {import("@redocly/openapi-core").Config} config
+ * @param {string} file
+ * @param {ReadOverrides} overrides
+ * @param {typeof import("@redocly/openapi-core")} core
+ * @param {string} cwd
+ * @returns {import("./pipeline.js").ReadSettings}
+ */
+function readSettings(config, file, overrides, core, cwd) {
+  const document = config.document;
+  const raw = /** @type {Record<string, unknown> | undefined} */ (document?.parsed)?.["x-authlete-token"];
+  const own = raw !== null && typeof raw === "object" ? /** @type {Record<string, unknown>} */ (raw) : {};
+  const where = (/** @type {string} */ key) => {
+    try {
+      if (!document) throw new Error("no document");
+      const { start } = core.getLineColLocation({ source: document.source, pointer: `#/x-authlete-token/${key}` });
+      return `${relative(cwd, file) || file}:${start.line}:${start.col}`;
+    } catch {
+      return relative(cwd, file) || file;
+    }
+  };
+  let maxSpecSize = overrides.maxSpecSize;
+  if (maxSpecSize === undefined && own["max-spec-size"] !== undefined) {
+    maxSpecSize = parseSize(own["max-spec-size"]);
+    if (maxSpecSize === undefined) {
+      throw new SpecInputError(
+        `${where("max-spec-size")}: x-authlete-token.max-spec-size must be a size such as 64MB or 1048576, got ${JSON.stringify(own["max-spec-size"])}`,
+      );
+    }
+  }
+  let allowRemoteRefs = overrides.allowRemoteRefs;
+  if (allowRemoteRefs === undefined && own["allow-remote-refs"] !== undefined) {
+    if (typeof own["allow-remote-refs"] !== "boolean") {
+      throw new SpecInputError(
+        `${where("allow-remote-refs")}: x-authlete-token.allow-remote-refs must be true or false, got ${JSON.stringify(own["allow-remote-refs"])}`,
+      );
+    }
+    allowRemoteRefs = own["allow-remote-refs"];
+  }
+  return { maxSpecSize: maxSpecSize ?? DEFAULT_MAX_SPEC_SIZE, allowRemoteRefs: allowRemoteRefs ?? false };
+}
+
+/**
+ * The 1-based line where `text` first appears in `file`, if it does.
+ * @param {string} file
+ * @param {string} text
+ */
+function lineOf(file, text) {
+  try {
+    const index = readFileSync(file, "utf8")
+      .split("\n")
+      .findIndex((line) => line.includes(text));
+    return index < 0 ? undefined : index + 1;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,7 +1,8 @@
 // @ts-check
 import { relative } from "node:path";
-import { lint } from "@redocly/openapi-core";
+import * as core from "@redocly/openapi-core";
 import { toFinding } from "./problems.js";
+import { checkRootDocument, createSpecResolver, describeSpecError, ReadRuleError, specPolicy } from "./spec-guard.js";
 import { compileTypeScript } from "./typescript-compiler.js";
 import { toolVersions } from "./versions.js";
 
@@ -16,6 +17,14 @@ import { toolVersions } from "./versions.js";
  * @property {string | undefined} code the generated TypeScript, absent when the API failed
  * @property {string | undefined} failure why the API failed, when it did
  * @property {Set<string>} files every file the spec is made of (for watching)
+ * @property {string | undefined} [stack] the stack of the error behind `failure` (printed with --verbose)
+ * @property {boolean} [refused] the spec broke the read rules (a refused $ref, too large, not UTF-8):
+ *   no other tool may read it
+ */
+
+/**
+ * What the pipeline may read (see spec-guard.js).
+ * @typedef {{ maxSpecSize: number, allowRemoteRefs: boolean }} ReadSettings
  */
 
 /**
@@ -32,31 +41,45 @@ const TYPESCRIPT_OPTIONS = { rootTypes: true, rootTypesNoSchemaPrefix: true, def
  * with the code.
  * @param {ApiEntry} api
  * @param {Config} config
- * @param {{ cwd: string, configDir: string }} paths
+ * @param {{ cwd: string, configDir: string, settings: ReadSettings }} paths
  * @returns {Promise<BuildResult>}
  */
-export async function buildApi(api, config, { cwd, configDir }) {
+export async function buildApi(api, config, { cwd, configDir, settings }) {
+  // Both threads read the spec through the same policy: no remote fetch, no file outside the
+  // spec folder, nothing over the size cap, nothing that is not UTF-8.
+  const policy = await specPolicy(api.root, { ...settings, cwd });
   // Type generation starts now in the worker, side by side with the lint below; its result is
   // used only if the lint passes.
-  const compiling = compileTypeScript(api.root, TYPESCRIPT_OPTIONS);
+  const compiling = compileTypeScript(api.root, TYPESCRIPT_OPTIONS, policy);
   compiling.catch(() => {}); // a failed lint never looks at it
   /** @type {Set<string>} */
   const files = new Set([api.root]);
+  const apiConfig = config.forAlias(api.name);
+  const resolver = createSpecResolver(core, policy, apiConfig.resolve);
   let problems;
   try {
-    problems = await lint({ ref: api.root, config: config.forAlias(api.name) });
+    const document = await resolver.resolveDocument(null, api.root, true);
+    if (document instanceof Error) throw document;
+    checkRootDocument(document, (pointer) => keyPosition(document.source, pointer), cwd);
+    problems = await core.lint({ ref: api.root, config: apiConfig, externalRefResolver: resolver });
   } catch (error) {
-    return { api, findings: [], code: undefined, failure: describe(error, api.root, cwd), files };
+    const result = failed(api, [], describeSpecError(error, api.root, cwd), files, error);
+    return { ...result, refused: error instanceof ReadRuleError || resolver.refused.length > 0 };
   }
   const findings = unique(problems.map((p) => toFinding(p, cwd)));
   if (findings.some((f) => f.severity === "error")) {
-    return { api, findings, code: undefined, failure: "lint errors", files };
+    return { api, findings, code: undefined, failure: "lint errors", files, refused: resolver.refused.length > 0 };
+  }
+  if (resolver.refused.length > 0) {
+    // Reported by `no-unresolved-refs` when it is on; refused all the same when it is off.
+    return { ...failed(api, findings, `refused $ref: ${resolver.refused[0]}`, files, undefined), refused: true };
   }
   let compiled;
   try {
     compiled = await compiling;
   } catch (error) {
-    return { api, findings, code: undefined, failure: describe(error, api.root, cwd), files };
+    // The worker's message already names the file.
+    return failed(api, findings, error instanceof Error ? error.message : String(error), files, error);
   }
   for (const file of compiled.files) files.add(file);
   const source = relative(configDir, api.root).split("\\").join("/");
@@ -97,11 +120,28 @@ function unique(findings) {
 }
 
 /**
+ * @param {ApiEntry} api
+ * @param {Finding[]} findings
+ * @param {string} failure
+ * @param {Set<string>} files
  * @param {unknown} error
- * @param {string} root
- * @param {string} cwd
+ * @returns {BuildResult}
  */
-function describe(error, root, cwd) {
-  const message = error instanceof Error ? error.message : String(error);
-  return `${relative(cwd, root) || root}: ${message}`;
+function failed(api, findings, failure, files, error) {
+  const stack = error instanceof Error ? error.stack : undefined;
+  return { api, findings, code: undefined, failure, files, stack };
+}
+
+/**
+ * The 1-based line and column of a key of a parsed file.
+ * @param {import("@redocly/openapi-core").Source} source
+ * @param {string} pointer
+ */
+function keyPosition(source, pointer) {
+  try {
+    const { start } = core.getLineColLocation({ source, pointer, reportOnKey: true });
+    return { line: start.line, col: start.col };
+  } catch {
+    return { line: 1, col: 1 };
+  }
 }

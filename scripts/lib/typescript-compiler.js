@@ -26,16 +26,17 @@ export function warmUpTypeScript() {
  * Bundles the spec at `root` and compiles it to TypeScript source in the worker thread.
  * @param {string} root absolute path of the spec's root file
  * @param {import("openapi-typescript").OpenAPITSOptions} options
+ * @param {import("./spec-guard.js").SpecPolicy} policy what the bundler may read
  * @returns {Promise<Compiled>}
  */
-export function compileTypeScript(root, options) {
+export function compileTypeScript(root, options, policy) {
   const thread = getWorker();
   const id = nextId++;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
     // Held only while a request is out: an idle worker must not keep the process alive.
     thread.ref();
-    thread.postMessage({ id, root, options });
+    thread.postMessage({ id, root, options, policy });
   });
 }
 
@@ -53,13 +54,16 @@ function getWorker() {
   if (worker) return worker;
   const thread = new Worker(new URL("./typescript-worker.js", import.meta.url));
   thread.unref();
-  thread.on("message", (/** @type {{ id: number, error?: string } & Partial<Compiled>} */ reply) => {
+  thread.on("message", (/** @type {{ id: number, error?: string, stack?: string } & Partial<Compiled>} */ reply) => {
     const request = pending.get(reply.id);
     if (!request) return;
     pending.delete(reply.id);
     if (pending.size === 0) thread.unref();
-    if (reply.error !== undefined) request.reject(new Error(reply.error));
-    else request.resolve({ code: reply.code ?? "", hash: reply.hash ?? "", files: reply.files ?? [] });
+    if (reply.error !== undefined) {
+      const error = new Error(reply.error);
+      if (reply.stack) error.stack = reply.stack; // the worker's, for --verbose
+      request.reject(error);
+    } else request.resolve({ code: reply.code ?? "", hash: reply.hash ?? "", files: reply.files ?? [] });
   });
   const fail = (/** @type {Error} */ error) => {
     for (const request of pending.values()) request.reject(error);

@@ -11,6 +11,7 @@
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { parentPort } from "node:worker_threads";
+import { createSpecResolver, describeSpecError } from "./spec-guard.js";
 
 const loading = (async () => {
   const ots = await import("openapi-typescript");
@@ -23,11 +24,14 @@ loading.catch(() => {}); // reported to the first request instead
 
 parentPort?.on(
   "message",
-  /** @param {{ id: number, root: string, options: import("openapi-typescript").OpenAPITSOptions }} request */
-  async ({ id, root, options }) => {
+  /** @param {{ id: number, root: string, options: import("openapi-typescript").OpenAPITSOptions, policy: import("./spec-guard.js").SpecPolicy }} request */
+  async ({ id, root, options, policy }) => {
     try {
       const { ots, core, config } = await loading;
-      const bundled = await core.bundle({ ref: root, config, dereference: false });
+      // The same read policy as the lint: no fetch, no file outside the spec folder, size cap, UTF-8.
+      const externalRefResolver = createSpecResolver(core, policy);
+      const bundled = await core.bundle({ ref: root, config, dereference: false, externalRefResolver });
+      if (externalRefResolver.refused.length > 0) throw new Error(`refused $ref: ${externalRefResolver.refused[0]}`);
       const problem = bundled.problems.find((p) => p.severity === "error");
       if (problem) throw new Error(problem.message);
       const document = /** @type {import("openapi-typescript").OpenAPI3} */ (bundled.bundle.parsed);
@@ -36,7 +40,8 @@ parentPort?.on(
       const code = ots.astToString(await ots.default(document, { ...options, redocly: /** @type {any} */ (config) }));
       parentPort?.postMessage({ id, code, hash, files: [...bundled.fileDependencies] });
     } catch (error) {
-      parentPort?.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
+      const stack = error instanceof Error ? error.stack : undefined;
+      parentPort?.postMessage({ id, error: describeSpecError(error, root, policy.cwd), stack });
     }
   },
 );
