@@ -35,7 +35,9 @@ const NODE_ONLY_TEST = "the library works on this Node";
 
 /**
  * The test files to run: everything under test/reliability/, and every other test file that
- * reaches recordOutcome() through its relative imports (directly or through a helper).
+ * reaches recordOutcome() through its relative imports (directly or through a helper) — all of
+ * them when a `setupFiles` entry of vitest.config.ts reaches it (a suite-wide check such as a
+ * secret scan records outcomes for every file).
  * @returns {Promise<string[]>} repository-relative paths, sorted
  */
 export async function reliabilityTestFiles() {
@@ -66,7 +68,13 @@ export async function reliabilityTestFiles() {
       }
     }
   }
-  return all.filter((f) => /\.test\.ts$/.test(f) && (f.startsWith("test/reliability/") || reaching.has(f))).sort();
+  const configFile = join(ROOT, "vitest.config.ts");
+  const config = existsSync(configFile) ? await readFile(configFile, "utf8") : "";
+  const setupFiles = /setupFiles\s*:\s*\[([^\]]*)\]/.exec(config)?.[1] ?? "";
+  const suiteWide = [...setupFiles.matchAll(/["'](?:\.\/)?([^"']+)["']/g)].some((m) => reaching.has(String(m[1])));
+  return all
+    .filter((f) => /\.test\.ts$/.test(f) && (suiteWide || f.startsWith("test/reliability/") || reaching.has(f)))
+    .sort();
 }
 
 /**
