@@ -78,7 +78,7 @@ describe("reliability report", () => {
   it("reads vitest's JSON report, counting a file that failed to load", () => {
     const counts = testCounts({
       numPassedTests: 3,
-      numFailedTests: 0,
+      numFailedTests: 1,
       numFailedTestSuites: 1,
       numPendingTests: 1,
       numTodoTests: 0,
@@ -92,20 +92,23 @@ describe("reliability report", () => {
         {
           name: "/repo/test/reliability/a.test.ts",
           status: "passed",
-          assertionResults: [{ status: "passed", fullName: "a ok" }],
+          assertionResults: [
+            { status: "passed", fullName: "a ok" },
+            { status: "failed", fullName: "a > fails" },
+          ],
         },
       ],
     });
     expect(counts).toEqual({
       passed: 3,
-      failed: 1,
+      failed: 2,
       skipped: 1,
-      failures: ["test/reliability/b.test.ts: SyntaxError: x"],
+      failures: ["test/reliability/a.test.ts: a > fails", "test/reliability/b.test.ts: SyntaxError: x"],
     });
     expect(testCounts(undefined)).toBeUndefined();
     expect(addTestCounts([counts, { passed: 2, failed: 0, skipped: 0, failures: [] }])).toMatchObject({
       passed: 5,
-      failed: 1,
+      failed: 2,
       skipped: 1,
     });
     expect(addTestCounts([counts, undefined])).toBeUndefined();

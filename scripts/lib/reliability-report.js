@@ -165,7 +165,8 @@ export function testCounts(report) {
   for (const file of Array.isArray(report.testResults) ? report.testResults : []) {
     const assertions = Array.isArray(file.assertionResults) ? file.assertionResults : [];
     for (const test of assertions) {
-      if (test.status === "failed") failures.push(String(test.fullName ?? test.title));
+      if (test.status === "failed")
+        failures.push(`${relativeName(String(file.name ?? ""))}: ${test.fullName ?? test.title}`);
     }
     // A file that failed to load (or a failing hook) has no failed assertion of its own.
     if (file.status === "failed" && !assertions.some((/** @type {any} */ t) => t.status === "failed")) {
