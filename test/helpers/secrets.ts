@@ -26,6 +26,9 @@ export const RELIABILITY_ACCESS_TOKEN = "rel-svc-token-Hq3Vn8Wd2Lk5Jp7Tz";
 /** The fault-injection and retry tests' service access token. */
 export const FAULT_ACCESS_TOKEN = "svc-token-Fault-7Qw2Zr9Lp4Xk";
 
+/** The token test/runtimes/smoke.ts (run by Deno and Bun, which keep it standalone) uses. */
+export const RUNTIME_ACCESS_TOKEN = "runtime-smoke-access-token";
+
 /** A plain client secret (client tests). */
 export const CLIENT_SECRET = "client-secret-9f8e7d6c5b4a";
 /** A client secret with every character RFC 6749's form encoding changes (token endpoint tests). */
@@ -67,6 +70,7 @@ export const SECRETS: readonly Secret[] = Object.freeze([
   { name: "PRISM_ACCESS_TOKEN", value: PRISM_ACCESS_TOKEN, kind: "access token" },
   { name: "RELIABILITY_ACCESS_TOKEN", value: RELIABILITY_ACCESS_TOKEN, kind: "access token" },
   { name: "FAULT_ACCESS_TOKEN", value: FAULT_ACCESS_TOKEN, kind: "access token" },
+  { name: "RUNTIME_ACCESS_TOKEN", value: RUNTIME_ACCESS_TOKEN, kind: "access token" },
   { name: "CLIENT_SECRET", value: CLIENT_SECRET, kind: "client secret" },
   { name: "ENDPOINT_CLIENT_SECRET", value: ENDPOINT_CLIENT_SECRET, kind: "client secret" },
   { name: "DEMO_CLIENT_SECRET", value: DEMO_CLIENT_SECRET, kind: "client secret" },
