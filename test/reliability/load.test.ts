@@ -15,9 +15,15 @@ import { startAuthleteDouble } from "./support/authlete-double.js";
 const REQUESTS = 10_000;
 const WARM_UP = 500;
 const IN_FLIGHT = 64;
-/** Generous: a shared 2-core box; a leak of ~3 KB per request would still exceed it. */
-const RSS_TOLERANCE = 30 * 1024 * 1024;
-const HEAP_TOLERANCE = 8 * 1024 * 1024;
+/**
+ * Memory is compared between the middle and the end of the load (two equal halves after a
+ * warm-up), not against the idle baseline: Node 22 and 24 grow the young generation and keep its
+ * pages under load (RSS +70 to +130 MB whether 3,000 or 20,000 requests ran), which is sizing, not
+ * a leak. A leak grows with the requests, so it shows in the second half. The heap after a forced
+ * GC is the precise measure (a leak of ~1 KB per request exceeds it); RSS is the coarse one.
+ */
+const RSS_TOLERANCE = 64 * 1024 * 1024;
+const HEAP_TOLERANCE = 4 * 1024 * 1024;
 const CLIENT_ID = "load-client";
 
 // A forced GC without starting the worker with --expose-gc: V8 exposes `gc` to contexts created
@@ -74,11 +80,11 @@ describe("the load test's leak checks can fail", () => {
   it("sees memory kept per request beyond the tolerance", () => {
     settle();
     const before = process.memoryUsage().heapUsed;
-    // What a leak of 1 KiB per request of the load would keep.
-    const kept = Array.from({ length: REQUESTS }, (_, i) => `${i}`.padEnd(1024, "x").split("").join(""));
+    // What a leak of 1 KiB per request of the load's measured (second) half would keep.
+    const kept = Array.from({ length: REQUESTS / 2 }, (_, i) => `${i}`.padEnd(1024, "x").split("").join(""));
     settle();
     expect(process.memoryUsage().heapUsed - before).toBeGreaterThan(HEAP_TOLERANCE);
-    expect(kept).toHaveLength(REQUESTS);
+    expect(kept).toHaveLength(REQUESTS / 2);
   });
 });
 
@@ -179,13 +185,15 @@ describe("the token endpoint under load", () => {
     try {
       const warm = await run(WARM_UP, REQUESTS);
       expect(warm.errors).toEqual([]);
+      const started = performance.now();
+      const first = await run(REQUESTS / 2, 0);
       settle();
       const before = process.memoryUsage();
-      const started = performance.now();
-      result = await run(REQUESTS, 0);
+      const second = await run(REQUESTS / 2, REQUESTS / 2);
       seconds = (performance.now() - started) / 1000;
       settle();
       const after = process.memoryUsage();
+      result = { ok: first.ok + second.ok, errors: [...first.errors, ...second.errors] };
       memory = {
         rssBefore: before.rss,
         rssAfter: after.rss,
@@ -212,7 +220,7 @@ describe("the token endpoint under load", () => {
     const rate = Math.round(REQUESTS / seconds);
     const note =
       `${rate} requests/s (${seconds.toFixed(1)} s), up to ${maxActive} in flight at the endpoint; ` +
-      `RSS ${mb(memory.rssBefore)} → ${mb(memory.rssAfter)} MB (${rssDelta >= 0 ? "+" : ""}${mb(rssDelta)}), ` +
+      `second half: RSS ${mb(memory.rssBefore)} → ${mb(memory.rssAfter)} MB (${rssDelta >= 0 ? "+" : ""}${mb(rssDelta)}), ` +
       `heap ${mb(memory.heapBefore)} → ${mb(memory.heapAfter)} MB after forced GC; open handles back to baseline: ${
         Object.keys(handleDiff).length === 0 ? "yes" : JSON.stringify(handleDiff)
       }; Authlete double answered ${JSON.stringify(Object.fromEntries(authlete.counts))}`;
