@@ -6,6 +6,8 @@ import { parseArgs } from "node:util";
 import { writeFileAtomic } from "./atomic-write.js";
 import { loadApis, UsageError } from "./config.js";
 import { formatFinding } from "./findings.js";
+import { exitCleanlyOnSignals } from "./interrupt.js";
+import { exclusive, sweepTempFiles } from "./run-guard.js";
 import { shutDownTypeScript, warmUpTypeScript } from "./typescript-compiler.js";
 
 /** @typedef {import("./pipeline.js").BuildResult} BuildResult */
@@ -136,10 +138,10 @@ export async function main(argv, command) {
     }
     if (args.watch) {
       const { watch } = await import("./watch.js");
-      await watch(args.config, (configPath) => runOnce(configPath, { ...options, check: false }));
+      await watch(args.config, (path) => exclusive(path, () => runOnce(path, { ...options, check: false })));
       return 0;
     }
-    return (await runOnce(args.config, options)).code;
+    return (await exclusive(args.config, () => runOnce(args.config, options))).code;
   } catch (error) {
     if (error instanceof UsageError) return usageError(command, error.message);
     throw error;
@@ -153,6 +155,7 @@ export async function main(argv, command) {
  * @returns {Promise<{ code: number, files: Set<string> }>}
  */
 export async function runOnce(configPath, options) {
+  const startedAt = Date.now();
   warmUpTypeScript(); // openapi-typescript loads in its thread while Redocly loads and lints here
   const loaded = await loadApis(configPath);
   if (options.diff) await (await import("./diff.js")).assertBaseExists(options.diff, loaded.configDir);
@@ -160,6 +163,10 @@ export async function runOnce(configPath, options) {
   const files = new Set(results.flatMap((r) => [...r.files]));
   const cwd = process.cwd();
   const reportsDir = reportsDirFor(options, configDir);
+  await sweepTempFiles(
+    results.map((r) => r.api.output),
+    reportsDir,
+  );
 
   let code = await printAndWrite(results, options.check);
   /** @type {string[]} */
@@ -199,7 +206,7 @@ export async function runOnce(configPath, options) {
       files: r.files,
       findings: r.findings,
     }));
-    await record(configAbsolute, apis, reportsDir ? { dir: reportsDir, files: reportFiles } : undefined);
+    await record(configAbsolute, apis, reportsDir ? { dir: reportsDir, files: reportFiles } : undefined, startedAt);
   }
   return { code, files };
 }
@@ -217,6 +224,10 @@ async function noOp(configPath, options) {
   const { upToDate } = await import("./manifest.js");
   const manifest = await upToDate(configAbsolute, { reportsDir });
   if (!manifest) return undefined;
+  await sweepTempFiles(
+    manifest.apis.map((api) => api.output),
+    reportsDir,
+  );
   for (const api of manifest.apis) for (const finding of api.findings) console.error(formatFinding(finding));
   if (options.check) {
     console.log(`✓ ${manifest.apis.length} API(s) up to date`);
@@ -379,6 +390,7 @@ function usageError(command, message) {
  * @param {Command} command
  */
 export function run(command) {
+  exitCleanlyOnSignals();
   main(process.argv.slice(2), command)
     .then(
       (code) => {
