@@ -1,0 +1,231 @@
+// `generate` killed at random points (SIGKILL) and interrupted (SIGINT, SIGTERM): every output is
+// always the old or the new file, never torn or missing; the next run finishes the job and leaves
+// no temporary file, lock or stale manifest behind.
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CACHE_DIR, manifestPath } from "../../scripts/lib/manifest.js";
+import { runGenerate } from "../helpers/project.js";
+import { recordOutcome } from "../helpers/reliability.js";
+import {
+  cacheLeftovers,
+  classify,
+  deadPid,
+  manifestDisagreements,
+  OUTPUTS,
+  type Outputs,
+  prepareProject,
+  readOutputs,
+  referenceOutputs,
+  seededRandom,
+  sleep,
+  startGenerate,
+  tempFiles,
+  writeOutputs,
+} from "./support.js";
+
+const KILLS = 50;
+const SEED = 0x5eed_2026;
+const CATEGORY = "Pipeline: interruption";
+/** The line `generate` prints right after it replaced the generated file, before the reports and the manifest. */
+const WROTE_OUTPUT = "✓ authlete-token: generated/authlete-token.ts";
+
+let refs: { a: Outputs; b: Outputs; durationMs: number };
+const cleanups: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  refs = await referenceOutputs();
+});
+afterAll(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A copy whose spec is version b while its outputs on disk are version a's. */
+async function staleProject() {
+  const project = await prepareProject("b");
+  cleanups.push(project.cleanup);
+  await writeOutputs(project.dir, refs.a);
+  return project;
+}
+
+/** Debris a run may leave: temporary files in the copy, a lock or temporary file in the cache. */
+async function debris(dir: string) {
+  return [...(await tempFiles(dir)), ...(await cacheLeftovers(dir))];
+}
+
+describe("generate killed with SIGKILL at random points", () => {
+  it(`keeps every output whole (old or new) across ${KILLS} kills, and the next run completes it`, async () => {
+    const random = seededRandom(SEED);
+    // Half the kills at a delay spread over a whole run (reference run time × 1.2: from before the
+    // imports finish to after the run ended); the other half just after the generated file was
+    // replaced, a few milliseconds into the writing of the reports and the manifest.
+    const plan = Array.from({ length: KILLS }, (_, i) =>
+      i % 2 === 0
+        ? { kind: "timed" as const, delayMs: random() * refs.durationMs * 1.2 }
+        : { kind: "writing" as const, delayMs: random() * 15 },
+    );
+    const stats = { beforeWrite: 0, afterWrite: 0, finished: 0, debrisAfterKill: 0 };
+    const failures: string[] = [];
+    let lost = 0;
+    let passed = 0;
+
+    // Two copies, kills taken alternately by each, run side by side: half the wall time.
+    const worker = async (lane: number) => {
+      const project = await staleProject();
+      for (let i = lane; i < plan.length; i += 2) {
+        const step = plan[i];
+        if (!step) continue;
+        await writeOutputs(project.dir, refs.a);
+        const run = startGenerate(["--force"], project.dir);
+        if (step.kind === "writing") await run.waitFor(WROTE_OUTPUT);
+        await sleep(step.delayMs);
+        const exit = await run.stop("SIGKILL");
+        if (exit.signal !== "SIGKILL") stats.finished++;
+
+        const problems: string[] = [];
+        const seen = classify(await readOutputs(project.dir), refs);
+        for (const [file, version] of seen) if (version === "other") problems.push(`${file} torn or missing`);
+        lost += problems.length;
+        if (seen.get(OUTPUTS[0]) === "b") stats.afterWrite++;
+        else stats.beforeWrite++;
+        if ((await debris(project.dir)).length > 0) stats.debrisAfterKill++;
+
+        const next = await runGenerate([], project.dir);
+        if (next.code !== 0) problems.push(`the next run exited ${next.code}: ${next.stderr}`);
+        const after = classify(await readOutputs(project.dir), refs);
+        const notNew = [...after].filter(([, version]) => version !== "b").map(([file]) => file);
+        if (notNew.length > 0) {
+          problems.push(`not the new version after the next run: ${notNew.join(", ")}`);
+          lost += notNew.length;
+        }
+        const left = await debris(project.dir);
+        if (left.length > 0) problems.push(`left behind: ${left.join(", ")}`);
+        problems.push(...(await manifestDisagreements(project.dir)));
+        if (problems.length === 0) passed++;
+        else failures.push(`kill ${i} (${step.kind}, ${step.delayMs.toFixed(0)} ms): ${problems.join("; ")}`);
+      }
+    };
+    await Promise.all([worker(0), worker(1)]);
+
+    recordOutcome({
+      category: CATEGORY,
+      name: "SIGKILL at random points while generating",
+      tried: KILLS,
+      passed,
+      lost,
+      note:
+        `seed ${SEED}; ${stats.beforeWrite} kills before the generated file was replaced, ${stats.afterWrite} after ` +
+        `(${stats.finished} runs had already finished); ${stats.debrisAfterKill} left debris (temporary file or lock) ` +
+        "that the next run removed; lost = outputs torn or missing after a kill, or not the new version after the next run",
+    });
+    expect(failures).toEqual([]);
+    expect(lost).toBe(0);
+    // The plan must actually have hit both sides of the write, or the test proved little.
+    expect(stats.beforeWrite).toBeGreaterThan(0);
+    expect(stats.afterWrite - stats.finished).toBeGreaterThan(0);
+  }, 300_000);
+});
+
+describe("generate interrupted with SIGINT or SIGTERM", () => {
+  it("exits promptly with 130 / 143, removes its temporary files and lock, and keeps outputs whole", async () => {
+    const cases = [
+      { signal: "SIGINT", code: 130, when: "linting" },
+      { signal: "SIGINT", code: 130, when: "writing" },
+      { signal: "SIGTERM", code: 143, when: "linting" },
+      { signal: "SIGTERM", code: 143, when: "writing" },
+    ] as const;
+    const project = await staleProject();
+    const failures: string[] = [];
+    let lost = 0;
+    const timings: number[] = [];
+    for (const { signal, code, when } of cases) {
+      await writeOutputs(project.dir, refs.a);
+      const run = startGenerate(["--force"], project.dir);
+      if (when === "writing") await run.waitFor(WROTE_OUTPUT);
+      else await sleep(refs.durationMs * 0.5);
+      const sent = performance.now();
+      run.child.kill(signal);
+      const timeout = sleep(10_000).then(() => undefined);
+      const exit = await Promise.race([run.exited, timeout]);
+      const problems: string[] = [];
+      if (exit === undefined) {
+        problems.push("still running 10 s after the signal");
+        await run.stop("SIGKILL");
+      } else {
+        const ms = exit.at - sent;
+        timings.push(ms);
+        if (ms > 3_000) problems.push(`took ${ms.toFixed(0)} ms to exit`);
+        // A run that had already finished exits 0 before the signal lands: that is no failure.
+        if (exit.code !== code && exit.code !== 0) problems.push(`exit code ${exit.code} (${exit.signal})`);
+      }
+      const seen = classify(await readOutputs(project.dir), refs);
+      for (const [file, version] of seen) if (version === "other") problems.push(`${file} torn or missing`);
+      lost += [...seen.values()].filter((v) => v === "other").length;
+      const left = await debris(project.dir);
+      if (left.length > 0) problems.push(`left behind: ${left.join(", ")}`);
+      const next = await runGenerate([], project.dir);
+      if (next.code !== 0) problems.push(`the next run exited ${next.code}`);
+      if ([...classify(await readOutputs(project.dir), refs).values()].some((v) => v !== "b")) {
+        problems.push("not the new version after the next run");
+      }
+      if (problems.length > 0) failures.push(`${signal} while ${when}: ${problems.join("; ")}`);
+    }
+    recordOutcome({
+      category: CATEGORY,
+      name: "SIGINT / SIGTERM while linting and while writing",
+      tried: cases.length,
+      passed: cases.length - failures.length,
+      lost,
+      note: `exit after the signal in ${timings.map((t) => t.toFixed(0)).join(", ")} ms; no temporary file or lock left`,
+    });
+    expect(failures).toEqual([]);
+  }, 120_000);
+});
+
+describe("temporary files of a killed run", () => {
+  it("are removed by the next run when their pid is dead, and kept while it is alive", async () => {
+    const project = await staleProject();
+    const dead = await deadPid();
+    const config = resolve(project.dir, "redocly.yaml");
+    const manifestName = manifestPath(config).slice(CACHE_DIR.length + 1);
+    const place = (dir: string, name: string, pid: number) => join(dir, `.${name}.${pid}.0badf00d.tmp`);
+    const stale = [
+      place(join(project.dir, "generated"), "authlete-token.ts", dead),
+      place(join(project.dir, "reports/authlete-token"), "lint.json", dead),
+      place(CACHE_DIR, manifestName, dead),
+    ];
+    // The test runner itself is alive: its (pretend) in-flight file must survive.
+    const live = place(join(project.dir, "generated"), "authlete-token.ts", process.pid);
+    await mkdir(join(project.dir, "reports/authlete-token"), { recursive: true });
+    for (const file of [...stale, live]) await writeFile(file, "partial");
+
+    const next = await runGenerate([], project.dir);
+    const left = await tempFiles(project.dir);
+    const leftInCache = await cacheLeftovers(project.dir);
+
+    // Again, now that the manifest says everything is up to date: the no-op path sweeps too.
+    const again = place(join(project.dir, "reports/authlete-token"), "lint.md", dead);
+    await writeFile(again, "partial");
+    const noOp = await runGenerate([], project.dir);
+    const leftAfterNoOp = await tempFiles(project.dir);
+
+    const notRemoved = [...stale, again].filter(
+      (f) => left.includes(f) || leftAfterNoOp.includes(f) || leftInCache.some((n) => f.endsWith(n)),
+    );
+    const liveRemoved = left.includes(live) && leftAfterNoOp.includes(live) ? 0 : 1;
+    recordOutcome({
+      category: CATEGORY,
+      name: "temporary files of a dead pid removed by the next run",
+      tried: 2,
+      passed: (next.code === 0 ? 1 : 0) + (noOp.code === 0 ? 1 : 0) - (notRemoved.length > 0 || liveRemoved ? 1 : 0),
+      lost: notRemoved.length + liveRemoved,
+      note: "a full run, then a no-op run: files of a dead pid (generated/, reports/, manifest cache) removed, one of a live pid kept; lost = stale files left + live files removed",
+    });
+    expect(next.code).toBe(0);
+    expect(left).toEqual([live]);
+    expect(leftInCache).toEqual([]);
+    expect(noOp.code).toBe(0);
+    expect(noOp.stdout).toContain("(unchanged)");
+    expect(leftAfterNoOp).toEqual([live]);
+  });
+});
