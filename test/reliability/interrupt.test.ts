@@ -48,6 +48,11 @@ async function staleProject() {
   return project;
 }
 
+function median(values: number[]): string {
+  const sorted = [...values].sort((x, y) => x - y);
+  return (sorted[Math.floor(sorted.length / 2)] ?? 0).toFixed(0);
+}
+
 /** Debris a run may leave: temporary files in the copy, a lock or temporary file in the cache. */
 async function debris(dir: string) {
   return [...(await tempFiles(dir)), ...(await cacheLeftovers(dir))];
@@ -68,6 +73,7 @@ describe("generate killed with SIGKILL at random points", () => {
     const failures: string[] = [];
     let lost = 0;
     let passed = 0;
+    const nextRunMs: number[] = [];
 
     // Two copies, kills taken alternately by each, run side by side: half the wall time.
     const worker = async (lane: number) => {
@@ -90,7 +96,9 @@ describe("generate killed with SIGKILL at random points", () => {
         else stats.beforeWrite++;
         if ((await debris(project.dir)).length > 0) stats.debrisAfterKill++;
 
+        const started = performance.now();
         const next = await runGenerate([], project.dir);
+        nextRunMs.push(performance.now() - started);
         if (next.code !== 0) problems.push(`the next run exited ${next.code}: ${next.stderr}`);
         const after = classify(await readOutputs(project.dir), refs);
         const notNew = [...after].filter(([, version]) => version !== "b").map(([file]) => file);
@@ -116,14 +124,15 @@ describe("generate killed with SIGKILL at random points", () => {
       note:
         `seed ${SEED}; ${stats.beforeWrite} kills before the generated file was replaced, ${stats.afterWrite} after ` +
         `(${stats.finished} runs had already finished); ${stats.debrisAfterKill} left debris (temporary file or lock) ` +
-        "that the next run removed; lost = outputs torn or missing after a kill, or not the new version after the next run",
+        `that the next run removed; next runs took ${median(nextRunMs)} ms (median; reference run ${refs.durationMs.toFixed(0)} ms); ` +
+        "lost = outputs torn or missing after a kill, or not the new version after the next run",
     });
     expect(failures).toEqual([]);
     expect(lost).toBe(0);
     // The plan must actually have hit both sides of the write, or the test proved little.
     expect(stats.beforeWrite).toBeGreaterThan(0);
     expect(stats.afterWrite - stats.finished).toBeGreaterThan(0);
-  }, 300_000);
+  }, 600_000);
 });
 
 describe("generate interrupted with SIGINT or SIGTERM", () => {
