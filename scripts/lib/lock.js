@@ -31,6 +31,9 @@ const BREAK_STALE_MS = 5_000;
 /** The locks this process holds (path → its content), released synchronously on a signal. */
 /** @type {Map<string, string>} */
 const held = new Map();
+/** The temporary files of locks being acquired (a signal may come while a run waits). */
+/** @type {Set<string>} */
+const acquiring = new Set();
 
 /**
  * Runs `fn` while holding the lock at `path`, waiting for another holder to finish first.
@@ -65,9 +68,11 @@ export async function acquire(path) {
   // name (link fails with EEXIST when the lock exists). A run killed in between leaves only the
   // temporary file, which the next run's sweep removes.
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  acquiring.add(temp);
   try {
     await writeFile(temp, content, { flag: "wx" });
   } catch (error) {
+    acquiring.delete(temp);
     return withoutLock(error);
   }
   let announced = false;
@@ -95,6 +100,7 @@ export async function acquire(path) {
     }
   } finally {
     await rm(temp, { force: true });
+    acquiring.delete(temp);
   }
   held.set(path, content);
   const heartbeat = setInterval(() => {
@@ -112,6 +118,8 @@ export async function acquire(path) {
 
 /** For a signal handler: releases every lock this process holds, synchronously. */
 export function releaseLocksSync() {
+  for (const temp of acquiring) rmSync(temp, { force: true });
+  acquiring.clear();
   for (const [path, content] of held) {
     try {
       if (readFileSync(path, "utf8") === content) rmSync(path, { force: true });

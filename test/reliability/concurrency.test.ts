@@ -4,7 +4,7 @@
 // spec as it is once both are done. A lock left by a killed run is broken at once; one whose
 // owner lives is waited for.
 
-import { mkdir, rm, utimes, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -244,13 +244,29 @@ describe("the lock of a run that is gone", () => {
     if (exit.code !== 0) failures.push(`fresh lock: exit ${exit.code}: ${waiting.stderr()}`);
     if (!waiting.stderr().includes("waiting for another generate")) failures.push("fresh lock: no waiting message");
 
+    // 4. Ctrl-C while waiting for a live lock: exits 130 at once, leaves the other run's lock alone.
+    const foreign = holder(process.pid);
+    await writeFile(lock, foreign);
+    const interrupted = startGenerate(["--force"], dir);
+    await sleep(1_000);
+    const sent = performance.now();
+    interrupted.child.kill("SIGINT");
+    const stopped = await Promise.race([interrupted.exited, sleep(10_000).then(() => undefined)]);
+    if (!stopped) await interrupted.stop("SIGKILL");
+    else if (stopped.code !== 130 || stopped.at - sent > 3_000) {
+      failures.push(`Ctrl-C while waiting: exit ${stopped.code} after ${(stopped.at - sent).toFixed(0)} ms`);
+    }
+    const untouched = await readFile(lock, "utf8").catch(() => "gone");
+    if (untouched !== foreign) failures.push("Ctrl-C while waiting: the other run's lock was touched");
+    await rm(lock, { force: true });
+
     const problems = await consistency(dir, "b");
     failures.push(...problems);
     recordOutcome({
       category: CATEGORY,
-      name: "lock left by a dead pid, an old lock, a live lock",
-      tried: 3,
-      passed: 3 - Math.min(3, failures.length),
+      name: "lock left by a dead pid, an old lock, a live lock, Ctrl-C while waiting",
+      tried: 4,
+      passed: 4 - Math.min(4, failures.length),
       lost: problems.length,
       note: `dead-pid lock broken at once (run took ${deadMs.toFixed(0)} ms); a live lock waited for (${waitedMs.toFixed(0)} ms, released after 1500)`,
     });
