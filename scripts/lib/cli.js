@@ -7,7 +7,7 @@ import { writeFileAtomic } from "./atomic-write.js";
 import { loadApis, UsageError } from "./config.js";
 import { formatFinding } from "./findings.js";
 import { exitCleanlyOnSignals } from "./interrupt.js";
-import { exclusive, sweepTempFiles } from "./run-guard.js";
+import { exclusive, sweepDebris } from "./run-guard.js";
 import { shutDownTypeScript, warmUpTypeScript } from "./typescript-compiler.js";
 
 /** @typedef {import("./pipeline.js").BuildResult} BuildResult */
@@ -163,7 +163,8 @@ export async function runOnce(configPath, options) {
   const files = new Set(results.flatMap((r) => [...r.files]));
   const cwd = process.cwd();
   const reportsDir = reportsDirFor(options, configDir);
-  await sweepTempFiles(
+  await sweepDebris(
+    configAbsolute,
     results.map((r) => r.api.output),
     reportsDir,
   );
@@ -224,7 +225,8 @@ async function noOp(configPath, options) {
   const { upToDate } = await import("./manifest.js");
   const manifest = await upToDate(configAbsolute, { reportsDir });
   if (!manifest) return undefined;
-  await sweepTempFiles(
+  await sweepDebris(
+    configAbsolute,
     manifest.apis.map((api) => api.output),
     reportsDir,
   );

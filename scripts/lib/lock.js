@@ -116,6 +116,18 @@ export async function acquire(path) {
   };
 }
 
+/**
+ * Removes the lock at `path` if its owner is gone (for runs that do not take the lock, such as
+ * the no-op fast path, so that a killed run's lock does not stay around). A live lock, or one
+ * this process holds, is left alone.
+ * @param {string} path
+ */
+export async function removeStaleLock(path) {
+  if (held.has(path)) return;
+  const holder = await readHolder(path);
+  if (holder && isStale(holder)) await breakLock(path, holder.raw);
+}
+
 /** For a signal handler: releases every lock this process holds, synchronously. */
 export function releaseLocksSync() {
   for (const temp of acquiring) rmSync(temp, { force: true });

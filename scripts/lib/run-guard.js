@@ -5,7 +5,7 @@
 import { readdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { removeStaleTempFiles } from "./atomic-write.js";
-import { withLock } from "./lock.js";
+import { removeStaleLock, withLock } from "./lock.js";
 import { CACHE_DIR, lockPath } from "./manifest.js";
 
 /**
@@ -21,12 +21,15 @@ export function exclusive(configPath, fn) {
 }
 
 /**
- * Removes temporary files left by killed runs (their pid is gone) where this run writes: next to
- * each output, in the reports directory and its per-API directories, and in the manifest cache.
+ * Removes what killed runs (their pid is gone) left where this run writes: temporary files next
+ * to each output, in the reports directory and its per-API directories, and in the manifest
+ * cache, and the config's lock when its owner is gone (a run holding it is never touched).
+ * @param {string} configPath
  * @param {string[]} outputs
  * @param {string | undefined} reportsDir
  */
-export async function sweepTempFiles(outputs, reportsDir) {
+export async function sweepDebris(configPath, outputs, reportsDir) {
+  await removeStaleLock(lockPath(resolve(configPath)));
   const dirs = [...outputs.map((output) => dirname(output)), CACHE_DIR];
   if (reportsDir) {
     dirs.push(reportsDir);

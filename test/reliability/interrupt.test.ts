@@ -2,9 +2,10 @@
 // always the old or the new file, never torn or missing; the next run finishes the job and leaves
 // no temporary file, lock or stale manifest behind.
 import { mkdir, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CACHE_DIR, manifestPath } from "../../scripts/lib/manifest.js";
+import { CACHE_DIR, lockPath, manifestPath } from "../../scripts/lib/manifest.js";
 import { runGenerate } from "../helpers/project.js";
 import { recordOutcome } from "../helpers/reliability.js";
 import {
@@ -213,14 +214,20 @@ describe("temporary files of a killed run", () => {
     const leftInCache = await cacheLeftovers(project.dir);
 
     // Again, now that the manifest says everything is up to date: the no-op path sweeps too.
+    // And the lock of a killed run: a no-op run takes no lock, but must not leave that one around.
     const again = place(join(project.dir, "reports/authlete-token"), "lint.md", dead);
     await writeFile(again, "partial");
+    await writeFile(lockPath(config), `${JSON.stringify({ pid: dead, host: hostname(), nonce: "killed" })}\n`);
     const noOp = await runGenerate([], project.dir);
     const leftAfterNoOp = await tempFiles(project.dir);
+    const leftInCacheAfterNoOp = await cacheLeftovers(project.dir);
 
-    const notRemoved = [...stale, again].filter(
-      (f) => left.includes(f) || leftAfterNoOp.includes(f) || leftInCache.some((n) => f.endsWith(n)),
-    );
+    const notRemoved = [
+      ...[...stale, again].filter(
+        (f) => left.includes(f) || leftAfterNoOp.includes(f) || leftInCache.some((n) => f.endsWith(n)),
+      ),
+      ...leftInCacheAfterNoOp,
+    ];
     const liveRemoved = left.includes(live) && leftAfterNoOp.includes(live) ? 0 : 1;
     recordOutcome({
       category: CATEGORY,
@@ -228,7 +235,7 @@ describe("temporary files of a killed run", () => {
       tried: 2,
       passed: (next.code === 0 ? 1 : 0) + (noOp.code === 0 ? 1 : 0) - (notRemoved.length > 0 || liveRemoved ? 1 : 0),
       lost: notRemoved.length + liveRemoved,
-      note: "a full run, then a no-op run: files of a dead pid (generated/, reports/, manifest cache) removed, one of a live pid kept; lost = stale files left + live files removed",
+      note: "a full run, then a no-op run: files of a dead pid (generated/, reports/, manifest cache) and its lock removed, one of a live pid kept; lost = stale files left + live files removed",
     });
     expect(next.code).toBe(0);
     expect(left).toEqual([live]);
@@ -236,5 +243,6 @@ describe("temporary files of a killed run", () => {
     expect(noOp.code).toBe(0);
     expect(noOp.stdout).toContain("(unchanged)");
     expect(leftAfterNoOp).toEqual([live]);
+    expect(leftInCacheAfterNoOp).toEqual([]);
   });
 });
