@@ -28,7 +28,9 @@ export async function watch(configPath, run, { debounceMs = 150, signal } = {}) 
   /** @type {NodeJS.Timeout | undefined} */
   let timer;
 
+  let passes = 0;
   const pass = async () => {
+    console.log(passes++ === 0 ? "… generating" : "… change detected, regenerating");
     let files = new Set([config]);
     try {
       const result = await run(configPath, { check: false });

@@ -53,23 +53,24 @@ async function state(): Promise<string> {
   return versions.size === 1 ? ([...versions][0] ?? "none") : "mixed";
 }
 
+/** How many passes have started: each prints a line ending in "generating" first. */
+const started = () => watcher.stdout().match(/generating\n/g)?.length ?? 0;
+
 /**
- * Waits until every output is `version` and the watcher has been quiet (no new pass) for
- * `quietMs`: it settled there, rather than passing through on its way to something else.
+ * Waits until a pass that started after `mark` (a `started()` count taken just before the save)
+ * has finished, no pass runs (every pass that started printed its "watching" line) nor starts
+ * for half a second (no save event still waiting out the debounce), and every output is
+ * `version`: the watcher settled on that save.
  */
-async function settlesOn(version: "a" | "b", { quietMs = 1_500, timeoutMs = 30_000 } = {}): Promise<boolean> {
+async function settlesOn(version: "a" | "b", mark: number, { timeoutMs = 30_000 } = {}): Promise<boolean> {
   const deadline = performance.now() + timeoutMs;
-  let lastLog = `${watcher.stdout()}${watcher.stderr()}`;
-  let quietSince = performance.now();
   while (performance.now() < deadline && watcher.isRunning()) {
     await sleep(100);
-    const log = `${watcher.stdout()}${watcher.stderr()}`;
-    if (log !== lastLog) {
-      lastLog = log;
-      quietSince = performance.now();
-      continue;
+    const now = started();
+    if (now > mark && passes() >= now && (await state()) === version) {
+      await sleep(500);
+      if (started() === now && (await state()) === version) return true;
     }
-    if (performance.now() - quietSince >= quietMs && (await state()) === version) return true;
   }
   return false;
 }
@@ -90,8 +91,10 @@ describe("generate --watch", () => {
     const before = passes();
     const file = project.operationFile;
     let renames = 0;
+    let mark = started();
     for (let i = 0; i < SAVES; i++) {
       const text = project.specs[i % 2 === 0 ? "a" : "b"];
+      mark = started();
       if (i % 10 === 9) {
         // An editor's "safe save": write a sibling file, rename it over the spec file.
         const sibling = `${file}.save~`;
@@ -104,7 +107,7 @@ describe("generate --watch", () => {
       // Mostly a few milliseconds apart, now and then long enough for a pass to start mid-burst.
       await sleep(random() < 0.85 ? random() * 10 : 150 + random() * 250);
     }
-    const settled = await settlesOn("b"); // the 100th save (i = 99) wrote version b
+    const settled = await settlesOn("b", mark); // the 100th save (i = 99) wrote version b
     const alive = watcher.isRunning();
     const during = passes() - before;
     const debris = await tempFiles(project.dir);
@@ -135,8 +138,10 @@ describe("generate --watch", () => {
       failures.push("deleting a $ref'd file: no error naming it");
     }
     if ((await generatedVersion()) !== "b") failures.push("deleting a $ref'd file changed the outputs");
+    const recreated = started();
     await writeFile(file, project.specs.a);
-    if (!(await settlesOn("a"))) failures.push("the $ref'd file created again (version a) was not regenerated");
+    if (!(await settlesOn("a", recreated)))
+      failures.push("the $ref'd file created again (version a) was not regenerated");
 
     // The root file itself.
     const rootText = await readFile(root, "utf8");
@@ -185,8 +190,9 @@ describe("generate --watch", () => {
       ?.equals(good.get("generated/authlete-token.ts") ?? Buffer.alloc(0));
     if (!generatedKept) failures.push("the bad spec changed the generated file");
     if (!watcher.isRunning()) failures.push("the watcher died on a bad spec");
+    const fixed = started();
     await writeFile(file, project.specs.b);
-    if (!(await settlesOn("b"))) failures.push("the fix was not regenerated");
+    if (!(await settlesOn("b", fixed))) failures.push("the fix was not regenerated");
     recordOutcome({
       category: CATEGORY,
       name: "bad spec, then its fix",
