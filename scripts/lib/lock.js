@@ -1,20 +1,22 @@
 // @ts-check
-// One `generate` at a time per config. Every file is already replaced atomically (atomic-write.js),
-// so two runs at once never tear a file; what they could do is interleave: run A's generated
-// file next to run B's lint reports and a manifest of either, which is wrong as soon as the two
-// runs read different specs (a spec saved between them, a `--check` reading outputs halfway
-// through another run's writes). The lock makes each run's read-lint-write-record sequence
-// whole, so generated/, reports/ and the manifest always come from one run, and a run that
-// started later sees everything the earlier one wrote. A second run waits for the first.
+// One `generate` at a time per config. Every file is already replaced atomically
+// (atomic-write.js), so two runs at once never tear a file, and two runs of the same spec write
+// the same bytes. What renames alone cannot stop is interleaving across files: a run paused
+// halfway through its writes (SIGSTOP, a laptop lid, a stalled disk) while a second run on a newer
+// spec writes everything would wake up and put its older reports next to the newer generated
+// file. The lock makes each run's read-lint-write-record sequence whole, so generated/, reports/
+// and the manifest always come from one run, and the run that starts last sees the spec as it
+// is. A second run waits for the first (test/reliability/concurrency.test.ts shows both).
 //
-// The lock is a file created atomically (hard link of a written temporary file) next to the manifest, holding the owner's pid,
-// host and a nonce. It is broken when its owner is gone: a pid no longer running on this host
-// (the usual case, a run killed with SIGKILL: the next run goes on at once), or no heartbeat
-// (the owner touches the file every few seconds) for STALE_MS (another host, a reused pid).
-// proper-lockfile was considered: it only knows staleness by age (at least a few seconds, 10 by
-// default), so every run after a killed one would wait that long; the pid check makes recovery
-// immediate. Breaking goes through a second O_EXCL file so that two waiters cannot both break
-// the same stale lock and one of them remove the other's new lock.
+// The lock is a file created atomically (a hard link of a written temporary file) next to the
+// manifest, holding the owner's pid, host and a nonce. It is broken when its owner is gone: a pid
+// no longer running on this host (the usual case, a run killed with SIGKILL: the next run goes
+// on at once), or no heartbeat (the owner touches the file every few seconds) for STALE_MS
+// (another host, a reused pid, a process stopped that long). proper-lockfile was considered: it
+// knows staleness only by age (at least a few seconds, 10 by default), so every run after a
+// killed one would wait that long; the pid check makes recovery immediate. Breaking goes
+// through a second exclusive file so that two waiters cannot both break the same stale lock and
+// one of them remove the other's new lock.
 import { randomBytes } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import { link, mkdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
@@ -80,6 +82,7 @@ export async function acquire(path) {
     for (;;) {
       try {
         await link(temp, path);
+        held.set(path, content); // from this moment on, a signal handler must release it
         break;
       } catch (error) {
         const code = /** @type {NodeJS.ErrnoException} */ (error).code;
@@ -102,7 +105,6 @@ export async function acquire(path) {
     await rm(temp, { force: true });
     acquiring.delete(temp);
   }
-  held.set(path, content);
   const heartbeat = setInterval(() => {
     const now = new Date();
     utimes(path, now, now).catch(() => {});
