@@ -64,15 +64,17 @@ async function debris(dir: string) {
 describe("generate killed with SIGKILL at random points", () => {
   it(`keeps every output whole (old or new) across ${KILLS} kills, and the next runs recover and complete it`, async () => {
     const random = seededRandom(SEED);
-    // Half the kills at a delay spread over a whole run (reference run time × 1.2: from before the
-    // imports finish to after the run ended); the other half just after the generated file was
-    // replaced, a few milliseconds into the writing of the reports and the manifest.
+    // Half the kills at a point spread over a whole run (a seeded fraction of 1.2 × the time a run
+    // takes to replace the generated file here and now: from before the imports finish to after
+    // the run ended); the other half just after the generated file was replaced, a few
+    // milliseconds into the writing of the reports and the manifest.
+    // (Kinds alternate in pairs, so that each of the two lanes below gets both.)
     const plan = Array.from({ length: KILLS }, (_, i) =>
-      i % 2 === 0
-        ? { kind: "timed" as const, delayMs: random() * refs.durationMs * 1.2 }
-        : { kind: "writing" as const, delayMs: random() * 15 },
+      Math.floor(i / 2) % 2 === 0
+        ? { kind: "timed" as const, fraction: random() * 1.2, extraMs: 0 }
+        : { kind: "writing" as const, fraction: 0, extraMs: random() * 15 },
     );
-    const stats = { beforeWrite: 0, afterWrite: 0, finished: 0, debrisAfterKill: 0, nextRuns: 0 };
+    const stats = { beforeWrite: 0, afterWrite: 0, timedAfterWrite: 0, finished: 0, debrisAfterKill: 0, nextRuns: 0 };
     const failures: string[] = [];
     let lost = 0;
     let passed = 0;
@@ -85,13 +87,18 @@ describe("generate killed with SIGKILL at random points", () => {
     const worker = async (lane: number) => {
       const project = await staleProject();
       let sinceRecovery = 0;
+      // How long a run takes to write the generated file under the current load, updated by
+      // every "writing" kill (the reference run ran alone).
+      let writesAtMs = refs.durationMs;
       for (let i = lane; i < plan.length; i += 2) {
         const step = plan[i];
         if (!step) continue;
         await writeOutputs(project.dir, refs.a);
+        const spawned = performance.now();
         const run = startGenerate(["--force"], project.dir);
-        if (step.kind === "writing") await run.waitFor(WROTE_OUTPUT);
-        await sleep(step.delayMs);
+        if (step.kind === "writing" && (await run.waitFor(WROTE_OUTPUT))) writesAtMs = performance.now() - spawned;
+        const delayMs = step.fraction * writesAtMs + step.extraMs;
+        await sleep(delayMs);
         const exit = await run.stop("SIGKILL");
         if (exit.signal !== "SIGKILL") stats.finished++;
 
@@ -106,8 +113,10 @@ describe("generate killed with SIGKILL at random points", () => {
             lost++;
           }
         }
-        if (seen.get(OUTPUTS[0]) === "b") stats.afterWrite++;
-        else stats.beforeWrite++;
+        if (seen.get(OUTPUTS[0]) === "b") {
+          stats.afterWrite++;
+          if (step.kind === "timed") stats.timedAfterWrite++;
+        } else stats.beforeWrite++;
         if ((await debris(project.dir)).length > 0) stats.debrisAfterKill++;
 
         sinceRecovery++;
@@ -131,7 +140,7 @@ describe("generate killed with SIGKILL at random points", () => {
           problems.push(...(await manifestDisagreements(project.dir)));
         }
         if (problems.length === 0) passed++;
-        else failures.push(`kill ${i} (${step.kind}, ${step.delayMs.toFixed(0)} ms): ${problems.join("; ")}`);
+        else failures.push(`kill ${i} (${step.kind}, ${delayMs.toFixed(0)} ms): ${problems.join("; ")}`);
       }
     };
     await Promise.all([worker(0), worker(1)]);
@@ -144,7 +153,7 @@ describe("generate killed with SIGKILL at random points", () => {
       lost,
       note:
         `seed ${SEED}; ${stats.beforeWrite} kills before the generated file was replaced, ${stats.afterWrite} after ` +
-        `(${stats.finished} runs had already finished); ${stats.debrisAfterKill} times debris (temporary files, a lock) ` +
+        `(${stats.timedAfterWrite} of them timed ones; ${stats.finished} runs had already finished); ${stats.debrisAfterKill} times debris (temporary files, a lock) ` +
         `was there after a kill; ${stats.nextRuns} normal runs after a kill completed the outputs and removed all of it ` +
         `(median ${median(nextRunMs)} ms; reference run ${refs.durationMs.toFixed(0)} ms); ` +
         "lost = outputs torn or missing after a kill, or not the new version after a normal run",
