@@ -15,6 +15,7 @@ import {
   cacheLeftovers,
   classify,
   deadPid,
+  killLeftovers,
   manifestDisagreements,
   type Outputs,
   prepareProject,
@@ -37,6 +38,7 @@ beforeAll(async () => {
   refs = await referenceOutputs();
 });
 afterAll(async () => {
+  await killLeftovers(); // a failed test may have left a run going (or stopped)
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 

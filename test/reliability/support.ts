@@ -169,11 +169,31 @@ export interface Exit {
   at: number;
 }
 
+/** Every process `startGenerate` started that has not exited yet. */
+const live = new Set<ChildProcessWithoutNullStreams>();
+
+/**
+ * For afterAll: kills whatever a failed test left running (continued first, in case it was
+ * stopped), and waits until it is gone.
+ */
+export async function killLeftovers(): Promise<void> {
+  await Promise.all(
+    [...live].map(async (child) => {
+      const gone = new Promise((done) => child.once("exit", done));
+      child.kill("SIGCONT");
+      child.kill("SIGKILL");
+      await gone;
+    }),
+  );
+}
+
 /** A spawned `node scripts/generate.js` whose output can be waited for and which can be killed. */
 export function startGenerate(args: string[], cwd: string) {
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [join(ROOT, "scripts/generate.js"), ...args], {
     cwd,
   });
+  live.add(child);
+  child.once("exit", () => live.delete(child));
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk) => {

@@ -9,6 +9,7 @@ import { recordOutcome } from "../helpers/reliability.js";
 import {
   cacheLeftovers,
   classify,
+  killLeftovers,
   type Outputs,
   prepareProject,
   readOutputs,
@@ -36,7 +37,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   // Whatever happened, no watcher outlives the tests.
-  if (watcher?.isRunning()) await watcher.stop("SIGKILL");
+  await killLeftovers();
   await project?.cleanup();
 });
 
