@@ -18,11 +18,18 @@ const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 /** A temporary file older than this is removed even when its pid is alive (the pid was reused). */
 const ABANDONED_MS = 10 * 60_000;
 
-/** Raised by writes started after the process was told to stop. */
-export class WriteAbortedError extends Error {
+/** Raised inside a write the process was told to stop (never seen by callers, see below). */
+class WriteAbortedError extends Error {
   /** @override */
   name = "WriteAbortedError";
 }
+
+/**
+ * What a write returns once the process is stopping: a promise that never settles, so the
+ * pipeline halts where it is (no error printed for a write that was deliberately not made)
+ * while the signal handler cleans up and exits.
+ */
+const halted = () => /** @type {Promise<never>} */ (new Promise(() => {}));
 
 /**
  * Writes `content` to `file` so that readers only ever see the old bytes or the new bytes:
@@ -32,11 +39,13 @@ export class WriteAbortedError extends Error {
  * behind, which the next run removes (`removeStaleTempFiles`).
  * @param {string} file
  * @param {string | Uint8Array} content
+ * @returns {Promise<void>}
  */
 export async function writeFileAtomic(file, content) {
-  if (aborted) throw new WriteAbortedError(`not writing ${file}: interrupted`);
+  if (aborted) return halted();
   const dir = dirname(file);
   await mkdir(dir, { recursive: true });
+  if (aborted) return halted();
   const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   const job = (async () => {
     try {
@@ -57,15 +66,19 @@ export async function writeFileAtomic(file, content) {
   inFlight.set(temp, job);
   try {
     await job;
+  } catch (error) {
+    if (error instanceof WriteAbortedError) return halted();
+    throw error;
   } finally {
     inFlight.delete(temp);
   }
 }
 
 /**
- * For a signal handler: refuses every write from now on, waits (at most `timeoutMs`) for the
- * writes under way to finish or give up, then removes whatever temporary file is still there.
- * Each target is left with either its old or its new bytes.
+ * For a signal handler, just before the process exits: no write starts or completes from now
+ * on (their promises stay pending), the ones under way get up to `timeoutMs` to finish or give
+ * up, then whatever temporary file is still there is removed. Each target is left with either
+ * its old or its new bytes.
  * @param {number} timeoutMs
  */
 export async function abortWrites(timeoutMs) {
