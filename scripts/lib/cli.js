@@ -6,6 +6,8 @@ import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadApis, UsageError } from "./config.js";
 import { formatFinding } from "./findings.js";
+import { exitCleanlyOnSignals } from "./interrupt.js";
+import { exclusive, sweepDebris } from "./run-guard.js";
 import { parseSize, SpecInputError } from "./spec-guard.js";
 import { shutDownTypeScript, warmUpTypeScript } from "./typescript-compiler.js";
 import { injectedFault, OutputWriteError, writeFailure, writeOutput } from "./write-output.js";
@@ -161,10 +163,10 @@ export async function main(argv, command) {
     }
     if (args.watch) {
       const { watch } = await import("./watch.js");
-      await watch(args.config, (configPath) => runOnce(configPath, { ...options, check: false }));
+      await watch(args.config, (path) => exclusive(path, () => runOnce(path, { ...options, check: false })));
       return 0;
     }
-    return (await runOnce(args.config, options)).code;
+    return (await exclusive(args.config, () => runOnce(args.config, options))).code;
   } catch (error) {
     if (error instanceof UsageError) return usageError(command, error.message);
     if (error instanceof SpecInputError || error instanceof OutputWriteError) {
@@ -183,6 +185,7 @@ export async function main(argv, command) {
  * @returns {Promise<{ code: number, files: Set<string> }>}
  */
 export async function runOnce(configPath, options) {
+  const startedAt = Date.now();
   warmUpTypeScript(); // openapi-typescript loads in its thread while Redocly loads and lints here
   const loaded = await loadApis(configPath, options.read);
   if (options.diff) await (await import("./diff.js")).assertBaseExists(options.diff, loaded.configDir);
@@ -190,6 +193,11 @@ export async function runOnce(configPath, options) {
   const files = new Set(results.flatMap((r) => [...r.files]));
   const cwd = process.cwd();
   const reportsDir = reportsDirFor(options, configDir);
+  await sweepDebris(
+    configAbsolute,
+    results.map((r) => r.api.output),
+    reportsDir,
+  );
 
   let code = await printAndWrite(results, options.check);
   /** @type {string[]} */
@@ -245,7 +253,7 @@ export async function runOnce(configPath, options) {
       files: r.files,
       findings: r.findings,
     }));
-    await record(configAbsolute, apis, reportsDir ? { dir: reportsDir, files: reportFiles } : undefined);
+    await record(configAbsolute, apis, reportsDir ? { dir: reportsDir, files: reportFiles } : undefined, startedAt);
   }
   return { code, files };
 }
@@ -263,6 +271,11 @@ async function noOp(configPath, options) {
   const { upToDate } = await import("./manifest.js");
   const manifest = await upToDate(configAbsolute, { reportsDir });
   if (!manifest) return undefined;
+  await sweepDebris(
+    configAbsolute,
+    manifest.apis.map((api) => api.output),
+    reportsDir,
+  );
   for (const api of manifest.apis) for (const finding of api.findings) console.error(formatFinding(finding));
   if (options.check) {
     console.log(`✓ ${manifest.apis.length} API(s) up to date`);
@@ -435,6 +448,7 @@ function usageError(command, message) {
  * @param {Command} command
  */
 export function run(command) {
+  exitCleanlyOnSignals();
   main(process.argv.slice(2), command)
     .then(
       (code) => {

@@ -7,7 +7,7 @@
 // of a generated file or report — breaks a hash and the full pipeline runs.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, rm, stat } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeFileAtomic } from "./atomic-write.js";
@@ -33,6 +33,7 @@ import { toolVersions } from "./versions.js";
  */
 
 const FORMAT = 1;
+const MTIME_MARGIN_MS = 20;
 const SCRIPTS = fileURLToPath(new URL("..", import.meta.url));
 const CACHE = join(SCRIPTS, "..", "node_modules", ".cache", "authlete-token");
 
@@ -50,9 +51,17 @@ async function hashFile(file) {
   }
 }
 
-/** Where the manifest of one config lives (outside the repository, next to other tool caches). */
-function manifestPath(/** @type {string} */ configAbsolute) {
+/** The directory of the manifests (outside the repository, next to other tool caches). */
+export const CACHE_DIR = CACHE;
+
+/** Where the manifest of one config lives. */
+export function manifestPath(/** @type {string} */ configAbsolute) {
   return join(CACHE, `manifest-${sha256(configAbsolute).slice(0, 16)}.json`);
+}
+
+/** The lock of one config's runs (lock.js), next to its manifest. */
+export function lockPath(/** @type {string} */ configAbsolute) {
+  return join(CACHE, `manifest-${sha256(configAbsolute).slice(0, 16)}.lock`);
 }
 
 /** Every file of the generator itself: a change to how outputs are produced invalidates them. */
@@ -133,14 +142,35 @@ export async function upToDate(configAbsolute, { reportsDir }) {
 
 /**
  * Records a successful run. Never called for a run with a lint error: those always run in full
- * so their problems are printed again.
+ * so their problems are printed again. Called last, after every output and report is written, so
+ * a run killed before the end leaves the previous manifest, whose hashes no longer match what
+ * that run changed. The input hashes are taken now, not when the spec was read: a spec file or
+ * the config saved while the run was going (modified after `startedAt`) may not be what the
+ * outputs were made from, so then the manifest is removed instead of recorded.
  * @param {string} configAbsolute
  * @param {Array<{ name: string, output: string, code: string, files: Set<string>, findings: Finding[] }>} apis
  * @param {{ dir: string, files: string[] } | undefined} reports
+ * @param {number} [startedAt] when the run started (ms since the epoch)
  */
-export async function record(configAbsolute, apis, reports) {
+export async function record(configAbsolute, apis, reports, startedAt) {
   const print = await fingerprint(configAbsolute);
   if (print === undefined) return;
+  if (startedAt !== undefined) {
+    const inputs = [configAbsolute, ...apis.flatMap((api) => [...api.files])];
+    const times = await Promise.all(
+      inputs.map((f) =>
+        stat(f).then(
+          (s) => s.mtimeMs,
+          () => Number.POSITIVE_INFINITY,
+        ),
+      ),
+    );
+    // The margin covers file systems whose clock for timestamps lags Date.now() by a tick.
+    if (times.some((t) => t > startedAt - MTIME_MARGIN_MS)) {
+      await rm(manifestPath(configAbsolute), { force: true }).catch(() => {});
+      return;
+    }
+  }
   /** @type {Manifest} */
   const manifest = {
     version: FORMAT,

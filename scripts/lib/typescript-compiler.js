@@ -68,10 +68,12 @@ function getWorker() {
   const fail = (/** @type {Error} */ error) => {
     for (const request of pending.values()) request.reject(error);
     pending.clear();
-    worker = undefined;
+    if (worker === thread) worker = undefined;
   };
   thread.on("error", fail);
   thread.on("exit", (code) => {
+    // A thread that is gone must not be handed the next request (it would never answer).
+    if (worker === thread) worker = undefined;
     if (pending.size > 0) fail(new Error(`the TypeScript worker exited with code ${code}`));
   });
   worker = thread;
