@@ -171,6 +171,14 @@ describe("generate killed with SIGKILL at random points", () => {
   }, 600_000);
 });
 
+/** Polls `dir` until process `pid`'s temporary file of writeFileAtomic is in it, or `deadline` passes. */
+async function tempFileAppears(dir: string, pid: number | undefined, deadline: number): Promise<void> {
+  while (performance.now() < deadline) {
+    if ((await readdir(dir)).some((name) => name.includes(`.${pid}.`) && name.endsWith(".tmp"))) return;
+    await sleep(0.5);
+  }
+}
+
 describe("writeFileAtomic killed in the middle of a large write", () => {
   // The pipeline's own files are small: a kill rarely lands inside one write. Here the write is
   // 16 MB (plus its fsync), so most kills do, and a writer that wrote in place would be caught.
@@ -211,7 +219,10 @@ describe("writeFileAtomic killed in the middle of a large write", () => {
       const child = spawnWriter("b");
       const exited = new Promise((done) => child.once("exit", done));
       await started(child);
-      await sleep(random() * writeMs);
+      // Two kills in three land the moment the temporary file appears (inside the write, however
+      // loaded the machine is); the third at a random point of a write's duration.
+      if (i % 3 === 2) await sleep(random() * writeMs);
+      else await tempFileAppears(dir, child.pid, performance.now() + 10_000);
       child.kill("SIGKILL");
       await exited;
       const bytes = await readFile(target);
