@@ -2,6 +2,7 @@ import { inspect } from "node:util";
 import { expect } from "vitest";
 import { type FaultServer, type FaultServerOptions, startFaultServer } from "./fault-server.js";
 import { recordOutcome } from "./reliability.js";
+import { exposeForScan } from "./secret-scan.js";
 import { FAULT_ACCESS_TOKEN, FAULT_CLIENT_SECRET } from "./secrets.js";
 
 /** The secrets every fault case sends, and then looks for in what the client gave back. */
@@ -127,6 +128,8 @@ export async function faultCase(options: CaseOptions, body: (context: CaseContex
   await new Promise((resolve) => setTimeout(resolve, 50));
   const unhandled = options.unhandled.count - unhandledBefore;
   const secrets = shown.reduce<number>((sum, value) => sum + secretOccurrences(value), 0);
+  // The suite-wide scan sees them too (every secret of the suite, in every encoding).
+  for (const value of shown) exposeForScan(value, "client error");
   await Promise.all(servers.map((server) => server.close()));
   const lost = unhandled + leakedSockets + hangs + secrets;
   recordOutcome({
