@@ -21,8 +21,31 @@ export function runGenerate(args: string[], cwd: string = ROOT): Promise<RunResu
 }
 
 export function runNode(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
+  return runCommand(process.execPath, args, { cwd, env });
+}
+
+export interface CommandOptions {
+  cwd: string;
+  /** The whole environment of the child (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+  /** Run as this user and group id (tests run as root; a read-only folder needs another user). */
+  uid?: number;
+}
+
+/** Runs `command` to its end, collecting its output and how long it took. */
+export function runCommand(
+  command: string,
+  args: string[],
+  { cwd, env = process.env, uid }: CommandOptions,
+): Promise<RunResult & { ms: number }> {
+  const started = Date.now();
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      cwd,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      ...(uid === undefined ? {} : { uid, gid: uid }),
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => {
@@ -32,7 +55,7 @@ export function runNode(args: string[], cwd: string, env: NodeJS.ProcessEnv = pr
       stderr += chunk;
     });
     child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
+    child.on("close", (code) => done({ code, stdout, stderr, ms: Date.now() - started }));
   });
 }
 

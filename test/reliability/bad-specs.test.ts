@@ -2,7 +2,6 @@
 // its exit code and a message naming file and line, no stack trace unless --verbose, and loses
 // nothing: every file of the project (generated/, reports/ from a good run, the spec) byte-identical
 // and no temporary file left; the same again with --check for one case of each kind.
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { chmod, cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
@@ -10,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer } from "../helpers/http-server.js";
-import { copyProject, ROOT, type RunResult } from "../helpers/project.js";
+import { copyProject, ROOT, type RunResult, runCommand } from "../helpers/project.js";
 import { recordOutcome } from "../helpers/reliability.js";
 
 const CORPUS = join(ROOT, "test/fixtures/bad-specs");
@@ -79,28 +78,11 @@ interface RunOptions {
 }
 
 function run(args: string[], cwd: string, options: RunOptions = {}): Promise<RunResult & { ms: number }> {
-  const started = Date.now();
-  return new Promise((done, fail) => {
-    const child = spawn(
-      process.execPath,
-      [...(options.preload ?? []).flatMap((file) => ["--import", file]), GENERATE, ...args],
-      {
-        cwd,
-        env: { ...process.env, ...options.env },
-        stdio: ["ignore", "pipe", "pipe"],
-        ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr, ms: Date.now() - started }));
+  const preload = (options.preload ?? []).flatMap((file) => ["--import", file]);
+  return runCommand(process.execPath, [...preload, GENERATE, ...args], {
+    cwd,
+    env: { ...process.env, ...options.env },
+    ...(options.uid === undefined ? {} : { uid: options.uid }),
   });
 }
 
