@@ -5,7 +5,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promi
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { profileCommand } from "./cpu-profile.js";
-import { compareCommands } from "./process-timer.js";
+import { compareCommands, runCommand } from "./process-timer.js";
 import { formatKb, formatMs, formatRatio, median } from "./stats.js";
 import { VENDOR_SIZE, writeSpec } from "./synthetic-spec.js";
 
@@ -166,6 +166,28 @@ function seriesLine(s) {
 }
 
 /**
+ * The check of a candidate's median wall-time ratio against its baseline: met at `target`× or less.
+ * @param {string} row
+ * @param {string} what
+ * @param {Comparison} cmp
+ * @param {Comparison["candidates"][number]} c
+ * @param {number} target
+ * @returns {Check}
+ */
+function wallCheck(row, what, cmp, c, target) {
+  return {
+    row,
+    what,
+    baseline: formatMs(median(cmp.baseline.wallMs)),
+    candidate: formatMs(median(c.wallMs)),
+    ratio: c.ratio.wall.median,
+    spread: [c.ratio.wall.min, c.ratio.wall.max],
+    target: `≤ ${target.toFixed(2)}×`,
+    met: c.ratio.wall.median <= target,
+  };
+}
+
+/**
  * @param {{ projectRoot: string, quick: boolean, spec?: string | undefined, runs: number, warmup: number, log: (line: string) => void, profile: boolean }} options
  * @returns {Promise<{ checks: Check[], sections: Section[] }>}
  */
@@ -176,6 +198,19 @@ export async function pipelineRows({ projectRoot, quick, spec, runs, warmup, log
   const sections = [];
 
   /**
+   * Full `generate --force` against the two CLIs run one after the other, on `ws`.
+   * @param {Workspace} ws
+   */
+  const compareWithClis = (ws) =>
+    compareCommands({
+      baseline: twoClis(projectRoot, ws),
+      candidates: [generate(projectRoot, ws, FULL)],
+      runs,
+      warmup,
+      log,
+    });
+
+  /**
    * @param {string} row
    * @param {string} title
    * @param {Workspace} ws
@@ -183,25 +218,9 @@ export async function pipelineRows({ projectRoot, quick, spec, runs, warmup, log
    */
   async function versusClis(row, title, ws, target) {
     log(`  row ${row}: ${title}`);
-    const cmp = await compareCommands({
-      baseline: twoClis(projectRoot, ws),
-      candidates: [generate(projectRoot, ws, FULL)],
-      runs,
-      warmup,
-      log,
-    });
+    const cmp = await compareWithClis(ws);
     const c = candidate(cmp);
-    /** @type {Check} */
-    const check = {
-      row,
-      what: `${title}: full \`generate --force\` vs the two CLIs (wall, median)`,
-      baseline: formatMs(median(cmp.baseline.wallMs)),
-      candidate: formatMs(median(c.wallMs)),
-      ratio: c.ratio.wall.median,
-      spread: [c.ratio.wall.min, c.ratio.wall.max],
-      target: `≤ ${target.toFixed(2)}×`,
-      met: c.ratio.wall.median <= target,
-    };
+    const check = wallCheck(row, `${title}: full \`generate --force\` vs the two CLIs (wall, median)`, cmp, c, target);
     checks.push(check);
     /** @type {Section} */
     const section = {
@@ -261,7 +280,6 @@ export async function pipelineRows({ projectRoot, quick, spec, runs, warmup, log
   try {
     log("  row 3: no-op generate / generate --check");
     const prepare = generate(projectRoot, noop);
-    const { runCommand } = await import("./process-timer.js");
     await runCommand(prepare, noop.dir);
     const cmp = await compareCommands({
       baseline: BARE_NODE,
@@ -281,17 +299,9 @@ export async function pipelineRows({ projectRoot, quick, spec, runs, warmup, log
       ],
     };
     for (const [index, c] of cmp.candidates.entries()) {
-      const check = {
-        row: `3${index === 0 ? "a" : "b"}`,
-        what: `no-op \`${c.name}\` vs bare \`node -e 0\` (wall, median)`,
-        baseline: formatMs(median(cmp.baseline.wallMs)),
-        candidate: formatMs(median(c.wallMs)),
-        ratio: c.ratio.wall.median,
-        spread: /** @type {[number, number]} */ ([c.ratio.wall.min, c.ratio.wall.max]),
-        target: "≤ 3.00×",
-        met: c.ratio.wall.median <= 3,
-      };
-      checks.push(check);
+      checks.push(
+        wallCheck(`3${index === 0 ? "a" : "b"}`, `no-op \`${c.name}\` vs bare \`node -e 0\` (wall, median)`, cmp, c, 3),
+      );
       section.lines.push(seriesLine(c));
     }
     section.lines.push("```");
@@ -326,13 +336,7 @@ export async function pipelineRows({ projectRoot, quick, spec, runs, warmup, log
     });
     try {
       log(`  row 4: ${operations} operations`);
-      const cmp = await compareCommands({
-        baseline: twoClis(projectRoot, ws),
-        candidates: [generate(projectRoot, ws, FULL)],
-        runs,
-        warmup,
-        log,
-      });
+      const cmp = await compareWithClis(ws);
       const c = candidate(cmp);
       const size = /MB|KB/.test(ws.description) ? (/([\d.]+ MB)/.exec(ws.description)?.[1] ?? "") : "";
       table.push(
@@ -348,16 +352,13 @@ export async function pipelineRows({ projectRoot, quick, spec, runs, warmup, log
   }
   if (last) {
     const { operations, cmp, c } = last;
-    const timeCheck = {
-      row: "4a",
-      what: `${operations}-operation spec: full \`generate --force\` vs the two CLIs (wall, median)`,
-      baseline: formatMs(median(cmp.baseline.wallMs)),
-      candidate: formatMs(median(c.wallMs)),
-      ratio: c.ratio.wall.median,
-      spread: /** @type {[number, number]} */ ([c.ratio.wall.min, c.ratio.wall.max]),
-      target: "≤ 0.70×",
-      met: c.ratio.wall.median <= 0.7,
-    };
+    const timeCheck = wallCheck(
+      "4a",
+      `${operations}-operation spec: full \`generate --force\` vs the two CLIs (wall, median)`,
+      cmp,
+      c,
+      0.7,
+    );
     const memCheck = {
       row: "4b",
       what: `${operations}-operation spec: peak RSS of \`generate\` vs the larger of the two CLIs`,
