@@ -28,15 +28,13 @@ export interface CommandOptions {
   cwd: string;
   /** The whole environment of the child (default: this process's). */
   env?: NodeJS.ProcessEnv;
-  /** Run as this user and group id (tests run as root; a read-only folder needs another user). */
-  uid?: number;
 }
 
 /** Runs `command` to its end, collecting its output and how long it took. */
 export function runCommand(
   command: string,
   args: string[],
-  { cwd, env = process.env, uid }: CommandOptions,
+  { cwd, env = process.env }: CommandOptions,
 ): Promise<RunResult & { ms: number }> {
   const started = Date.now();
   return new Promise((done, fail) => {
@@ -44,7 +42,6 @@ export function runCommand(
       cwd,
       env,
       stdio: ["ignore", "pipe", "pipe"],
-      ...(uid === undefined ? {} : { uid, gid: uid }),
     });
     let stdout = "";
     let stderr = "";

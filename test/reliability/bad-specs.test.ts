@@ -74,16 +74,20 @@ const slot = pool(2);
 interface RunOptions {
   env?: NodeJS.ProcessEnv;
   preload?: string[];
-  uid?: number;
+  /** Run without the capability that lets root write past permission bits. */
+  obeyPermissions?: boolean;
 }
 
 function run(args: string[], cwd: string, options: RunOptions = {}): Promise<RunResult & { ms: number }> {
   const preload = (options.preload ?? []).flatMap((file) => ["--import", file]);
-  return runCommand(process.execPath, [...preload, GENERATE, ...args], {
-    cwd,
-    env: { ...process.env, ...options.env },
-    ...(options.uid === undefined ? {} : { uid: options.uid }),
-  });
+  const node = [process.execPath, ...preload, GENERATE, ...args];
+  // setpriv (util-linux) removes CAP_DAC_OVERRIDE from the child's bounding set, so the kernel
+  // checks root's writes against the permission bits like anyone's. The child stays root and can
+  // still read the checkout wherever it is (another user could not enter a private folder).
+  const [command = "", ...rest] = options.obeyPermissions
+    ? ["setpriv", "--bounding-set", "-dac_override", "--", ...node]
+    : node;
+  return runCommand(command, rest, { cwd, env: { ...process.env, ...options.env } });
 }
 
 /** Every file under `dir` (path relative to it → SHA-256), node_modules aside. */
@@ -190,15 +194,14 @@ const builders: Record<string, (dir: string, options: RunOptions) => Promise<() 
       };
     },
     "read-only": async (dir, options) => {
-      // Root ignores permission bits: as root, the generator runs as `nobody` instead.
+      // Root writes past permission bits; as root the generator runs without that capability.
       const asRoot = process.getuid?.() === 0;
-      if (asRoot) options.uid = 65534;
-      await chmod(dir, 0o755);
+      if (asRoot) options.obeyPermissions = true;
       for (const sub of ["generated", "reports", "reports/authlete-token"]) await chmod(join(dir, sub), 0o555);
       for (const file of await readdir(join(dir, "generated"))) await chmod(join(dir, "generated", file), 0o444);
       return async () => {
         for (const sub of ["generated", "reports", "reports/authlete-token"]) await chmod(join(dir, sub), 0o755);
-        return { asUser: asRoot ? "nobody" : "self" };
+        return { writer: asRoot ? "root without CAP_DAC_OVERRIDE" : "owner" };
       };
     },
     "generated-is-file": async (dir) => {
