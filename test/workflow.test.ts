@@ -1,5 +1,5 @@
 // .github/workflows/api.yml: valid for GitHub Actions (checked by action-validator) and publishing
-// what issue 3 asks for.
+// every report docs/reports.md describes.
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
