@@ -173,7 +173,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
         return;
       case "reset-mid-body":
         // Keep-alive framing, as a load balancer in front of Authlete sends: with `Connection: close`
-        // undici reports a reset mid-body like an orderly early close (see the README).
+        // undici reports a reset mid-body like an orderly early close (see docs/client.md, Faults).
         socket.write(
           `${headText(200, { "content-type": "application/json" }, fault.declared, fault.connectionClose ?? false)}${fault.body}`,
           () => {
