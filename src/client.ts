@@ -60,9 +60,8 @@ export interface TokenClientOptions {
   maxResponseBytes?: number | undefined;
   /**
    * Opt-in retries, off by default: a {@link RetryOptions} object, a number (the `limit`, other
-   * options at their defaults) or `true` (every default). Only 429 and 503 answers (honouring
-   * `Retry-After`) and connections that failed before the request was sent are retried; never a
-   * call Authlete may have processed, since a token request can redeem an authorization code once.
+   * options at their defaults) or `true` (every default). Never a call Authlete may have processed.
+   * @see docs/client.md#retries
    */
   retry?: RetryOptions | number | boolean | undefined;
   /** The `User-Agent` header to send. Defaults to `authlete-token/<version>`. */
@@ -98,12 +97,14 @@ export interface TokenClient {
    * Calls `POST /api/{serviceId}/auth/token/issue` to finish a password grant once your server
    * has authenticated the user: pass the `ticket` of the `PASSWORD` result and the user's subject.
    * Read the `action` of the result (`OK` or `INTERNAL_SERVER_ERROR`). Throws like {@link process}.
+   * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.3
    */
   issue(request: TokenIssueRequest, options?: CallOptions): Promise<TokenIssueResponse>;
   /**
    * Calls `POST /api/{serviceId}/auth/token/fail` to end a password grant with an error (for
    * example `reason: "INVALID_RESOURCE_OWNER_CREDENTIALS"`). Read the `action` of the result
    * (`BAD_REQUEST` or `INTERNAL_SERVER_ERROR`). Throws like {@link process}.
+   * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.3
    */
   fail(request: TokenFailRequest, options?: CallOptions): Promise<TokenFailResponse>;
   /** The underlying typed `openapi-fetch` client, with the same base URL, token and user agent. */

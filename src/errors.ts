@@ -42,6 +42,7 @@ export class AuthleteApiError extends AuthleteError {
    * The answer's `Retry-After` (RFC 9110 §10.2.3) in whole seconds from when the answer arrived,
    * whether it was sent as delay-seconds or as an HTTP-date (a date in the past gives `0`);
    * `undefined` when the header was absent or malformed. Usually sent with 429 and 503.
+   * @see https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3
    */
   readonly retryAfter: number | undefined;
 
@@ -67,6 +68,7 @@ export class AuthleteApiError extends AuthleteError {
 /**
  * Authlete (or something in between) answered with a redirect. Redirects are never followed, so
  * the bearer token is never sent to a host it was not configured for.
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-15.4
  */
 export class AuthleteRedirectError extends AuthleteError {
   override name = "AuthleteRedirectError";
@@ -116,12 +118,10 @@ export class AuthleteInvalidResponseError extends AuthleteError {
 export class AuthleteNetworkError extends AuthleteError {
   override name = "AuthleteNetworkError";
   /**
-   * `true` only when the failure provably happened before the request could be sent: the
-   * connection was refused (`ECONNREFUSED`), the name did not resolve (`ENOTFOUND`, `EAI_AGAIN`),
-   * connecting timed out (`UND_ERR_CONNECT_TIMEOUT`), or the network or host was unreachable while
-   * connecting (`ENETUNREACH`, `EHOSTUNREACH` from `connect`). Such a call may be repeated safely.
-   * `false` for everything else — a reset, a closed connection, an unknown error of a custom
-   * `fetch` — since Authlete may then have received and processed the request.
+   * `true` only when the failure provably happened before the request could be sent (connection
+   * refused, name not resolved, connect timeout: see {@link failedBeforeSending}), so the call may
+   * be repeated safely; `false` whenever Authlete may have received and processed the request.
+   * @see docs/client.md#retries
    */
   readonly requestNotSent: boolean;
 

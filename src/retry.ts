@@ -1,32 +1,21 @@
 /**
  * Opt-in retries of calls to Authlete, and the `Retry-After` parser they use.
  *
- * A token request is not idempotent: Authlete redeems an authorization code, a refresh token or a
- * device code once, so a request it may have processed must never be sent again (the second call
- * would fail with `invalid_grant`, and with refresh-token rotation it may even revoke the grant).
- * A call is therefore retried only when Authlete provably did not process it:
+ * A token request is not idempotent (an authorization code is redeemed once), so a call is
+ * retried only when Authlete provably did not process it: a 429 or 503 answer, or a connection
+ * that failed before the request was sent. Waits grow exponentially with full jitter and count
+ * against the call's `timeoutMs`.
  *
- * - it answered **429** (too many requests) or **503** (unavailable): the request was refused,
- *   not processed. Its `Retry-After` is honoured: the wait is at least that long, and when it is
- *   longer than `maxDelayMs` the call is not retried at all (the error, with its `retryAfter`,
- *   goes to the caller);
- * - the connection failed **before the request could be sent** ({@link AuthleteNetworkError.requestNotSent}:
- *   connection refused, name not resolved, connect timeout).
- *
- * Nothing else is retried: not a timeout, not a reset or a closed connection (before or during the
- * answer: the request may have arrived), not a 500/502/504 (Authlete, or a gateway in front of it,
- * may have processed the request before failing), not an invalid body, not a redirect.
- *
- * Waits grow exponentially with "full jitter" (a uniformly random wait between 0 and
- * `min(maxDelayMs, baseDelayMs × 2^n)` before retry n + 1), so that many clients refused at once
- * do not come back at once. Every wait counts against the call's `timeoutMs` and stops at once when
- * the call's signal aborts; a wait that would end past the time limit is not started and the last
- * error is thrown instead.
+ * @see docs/client.md#retries (the rule in full, and why)
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-10.5
  */
 
 import { AuthleteApiError, AuthleteConfigurationError, AuthleteNetworkError } from "./errors.js";
 
-/** How {@link createTokenClient} retries a call; off unless given. */
+/**
+ * How {@link createTokenClient} retries a call; off unless given.
+ * @see docs/client.md#retries (when a call is retried, and why only then)
+ */
 export interface RetryOptions {
   /** How many times a call may be repeated after its first attempt. Defaults to 2; `0` turns retries off. */
   limit?: number | undefined;
@@ -157,6 +146,8 @@ const HTTP_DATE =
  * as RFC 9110 asks), never a guess.
  *
  * @param now The time the answer arrived, in milliseconds since the epoch (defaults to now).
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-5.6.7
  */
 export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
   if (value == null) return undefined;

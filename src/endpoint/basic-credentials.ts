@@ -34,6 +34,8 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  * @throws {TokenEndpointError} 401 `invalid_client` with a `WWW-Authenticate: Basic` challenge
  *   when the header is Basic but malformed (bad Base64 or UTF-8, no colon, empty client ID, bad
  *   percent-encoding). The error never contains the header's value.
+ * @see https://www.rfc-editor.org/rfc/rfc7617#section-2
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
  */
 export function parseBasicCredentials(
   authorization: string | null | undefined,
@@ -72,6 +74,7 @@ export function parseBasicCredentials(
  * Builds an `Authorization: Basic` header value the way RFC 6749 section 2.3.1 asks clients to:
  * form-encode the ID and secret (unless `formEncoded: false`), join with `:`, UTF-8, Base64.
  * The inverse of {@link parseBasicCredentials}.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
  */
 export function encodeBasicCredentials(
   clientId: string,

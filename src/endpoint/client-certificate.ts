@@ -20,6 +20,8 @@ export interface ClientCertificates {
  * - `"client-cert"`: RFC 9440 `Client-Cert` and `Client-Cert-Chain`, structured-field byte
  *   sequences of DER.
  * - a function: reads the certificate from wherever your platform puts it.
+ * @see https://www.rfc-editor.org/rfc/rfc9440#section-2
+ * @see https://www.rfc-editor.org/rfc/rfc8705#section-2
  */
 export type ClientCertificateSource =
   | "x-ssl-cert"
@@ -31,6 +33,8 @@ export type ClientCertificateSource =
  *
  * @returns The certificate and chain in PEM, or `undefined` when the request has none.
  * @throws {TokenEndpointError} 400 `invalid_request` when the header is present but malformed.
+ * @see https://www.rfc-editor.org/rfc/rfc9440#section-2
+ * @see https://www.rfc-editor.org/rfc/rfc8705#section-2
  */
 export async function readClientCertificate(
   request: Request,
@@ -102,7 +106,10 @@ function fromClientCert(headers: Headers): ClientCertificates | undefined {
   return chain.length > 0 ? { certificate, chain } : { certificate };
 }
 
-/** DER bytes to a PEM certificate: Base64 wrapped at 64 characters between the BEGIN/END lines. */
+/**
+ * DER bytes to a PEM certificate: Base64 wrapped at 64 characters between the BEGIN/END lines.
+ * @see https://www.rfc-editor.org/rfc/rfc7468#section-2
+ */
 export function derToPem(der: Uint8Array): string {
   const base64 = bytesToBase64(der);
   const lines = base64.match(/.{1,64}/g) ?? [];

@@ -1,4 +1,8 @@
-/** How {@link parseTokenRequest} finds the token endpoint's public URL for the DPoP `htu` check. */
+/**
+ * How {@link parseTokenRequest} finds the token endpoint's public URL for the DPoP `htu` check.
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-4.3
+ * @see https://www.rfc-editor.org/rfc/rfc7239#section-4
+ */
 export interface DpopTargetOptions {
   /**
    * The public URL of this token endpoint, as clients call it (e.g.

@@ -244,6 +244,8 @@ export function onNodeCheckExpectation(_req: unknown, res: NodeResponseLike): vo
  * ```ts
  * answerNodeProtocolErrors(createServer(toNodeHandler(endpoint))).listen(8080);
  * ```
+ * @see https://www.rfc-editor.org/rfc/rfc9112#section-3.2
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
 export function answerNodeProtocolErrors<S extends NodeServerLike>(server: S): S {
   server.on("clientError", onNodeClientError);

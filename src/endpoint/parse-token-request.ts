@@ -50,6 +50,9 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  *   throw error;
  * }
  * ```
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-4
  */
 export async function parseTokenRequest(
   request: Request,

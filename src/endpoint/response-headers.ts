@@ -4,6 +4,7 @@ export const TOKEN_RESPONSE_CONTENT_TYPE = "application/json;charset=UTF-8";
 /**
  * Sets the headers every token endpoint response carries: tokens and errors must not be cached
  * (RFC 6749 section 5.1: `Cache-Control: no-store`, `Pragma: no-cache`).
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
  */
 export function setNoStoreHeaders(headers: Headers): Headers {
   headers.set("Cache-Control", "no-store");

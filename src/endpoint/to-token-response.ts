@@ -31,6 +31,9 @@ export interface ToTokenResponseOptions {
  *
  * Every response has `Content-Type: application/json;charset=UTF-8`, `Cache-Control: no-store`,
  * `Pragma: no-cache`, and `DPoP-Nonce` when there is a nonce.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-8
  */
 export function toTokenResponse(result: AuthleteTokenResult, options: ToTokenResponseOptions = {}): Response {
   const nonce = ("dpopNonce" in result ? result.dpopNonce : undefined) ?? options.dpopNonce;

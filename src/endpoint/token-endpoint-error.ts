@@ -34,6 +34,7 @@ export interface TokenEndpointErrorOptions {
  * It carries what RFC 6749 section 5.2 needs (`error`, `error_description`, the HTTP `status`)
  * and turns into the HTTP response with {@link TokenEndpointError.toResponse}. Its message and
  * fields never contain the request's credentials, so it is safe to log.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
 export class TokenEndpointError extends Error {
   override name = "TokenEndpointError";
@@ -73,7 +74,11 @@ export class TokenEndpointError extends Error {
   }
 }
 
-/** `WWW-Authenticate: Basic realm="…"`, with the realm quoted as RFC 9110 requires. */
+/**
+ * `WWW-Authenticate: Basic realm="…"`, with the realm quoted as RFC 9110 requires.
+ * @see https://www.rfc-editor.org/rfc/rfc7617#section-2
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-11.6.1
+ */
 export function basicChallenge(realm: string): string {
   return `Basic realm="${realm.replace(/[\\"]/g, "\\$&")}"`;
 }

@@ -56,6 +56,7 @@ export interface TokenEndpointOptions extends ParseTokenRequestOptions {
    * Return the user's subject (or `{ subject, properties, … }` to shape the tokens), or
    * `null`/`undefined` when the credentials are wrong. Without it the password grant is answered
    * with `unsupported_grant_type`.
+   * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.3
    */
   authenticateUser?:
     | ((
@@ -64,11 +65,20 @@ export interface TokenEndpointOptions extends ParseTokenRequestOptions {
         context: GrantContext,
       ) => AuthenticatedUser | null | undefined | Promise<AuthenticatedUser | null | undefined>)
     | undefined;
-  /** Handles `TOKEN_EXCHANGE` (RFC 8693). Without it: 400 `unsupported_grant_type`. */
+  /**
+   * Handles `TOKEN_EXCHANGE` (RFC 8693). Without it: 400 `unsupported_grant_type`.
+   * @see https://www.rfc-editor.org/rfc/rfc8693#section-2
+   */
   onTokenExchange?: GrantHook | undefined;
-  /** Handles `JWT_BEARER` (RFC 7523). Without it: 400 `unsupported_grant_type`. */
+  /**
+   * Handles `JWT_BEARER` (RFC 7523). Without it: 400 `unsupported_grant_type`.
+   * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.1
+   */
   onJwtBearer?: GrantHook | undefined;
-  /** Handles `NATIVE_SSO` (OpenID Connect Native SSO). Without it: 400 `invalid_grant`. */
+  /**
+   * Handles `NATIVE_SSO` (OpenID Connect Native SSO). Without it: 400 `invalid_grant`.
+   * @see https://openid.net/specs/openid-connect-native-sso-1_0.html
+   */
   onNativeSso?: GrantHook | undefined;
   /**
    * Adds your policy to each `TokenRequest` before it goes to Authlete (`accessTokenDuration`,
@@ -103,6 +113,7 @@ export type TokenEndpoint = (request: Request) => Promise<Response>;
  * });
  * Deno.serve((request) => new URL(request.url).pathname === "/token" ? endpoint(request) : new Response(null, { status: 404 }));
  * ```
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
  */
 export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoint {
   const { client, logger } = options;
