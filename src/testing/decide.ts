@@ -62,6 +62,8 @@ export interface Authority {
   tickets: Map<string, Grant>;
   refreshTokens: Map<string, Grant>;
   newToken(): string;
+  /** A ticket: random, without the token prefix (a ticket is not a token). */
+  newTicket(): string;
   now(): number;
   accessTokenDuration: number;
   refreshTokenDuration: number;
@@ -226,7 +228,7 @@ export function decideToken(authority: Authority, request: TokenRequest): FakeTo
 
 /** `PASSWORD` with a fresh ticket that `/auth/token/issue` or `/auth/token/fail` can redeem once. */
 function passwordAnswer(authority: Authority, grant: Grant, username: string | null, password: string | null) {
-  const ticket = authority.newToken();
+  const ticket = authority.newTicket();
   authority.tickets.set(ticket, grant);
   return {
     ...handOff("PASSWORD", "password"),

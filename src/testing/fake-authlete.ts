@@ -121,6 +121,7 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
     tickets: new Map(),
     refreshTokens: new Map(),
     newToken: () => prefix + randomToken(),
+    newTicket: randomToken,
     now: options.now ?? Date.now,
     accessTokenDuration: options.accessTokenDuration ?? 3600,
     refreshTokenDuration: options.refreshTokenDuration ?? 86_400,

@@ -79,9 +79,27 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** RFC 3986 URI: a scheme, then no whitespace or characters that must always be escaped. */
+/** A `pchar` of RFC 3986 §3.3, and the characters of `userinfo` and `reg-name` (§3.2). */
+const PCHAR = "(?:[a-z0-9\\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})";
+const USERINFO = "(?:[a-z0-9\\-._~!$&'()*+,;=:]|%[0-9a-f]{2})";
+const REG_NAME = "(?:[a-z0-9\\-._~!$&'()*+,;=]|%[0-9a-f]{2})";
+const IP_LITERAL = "\\[(?<ip>[0-9a-f:.]+|v[0-9a-f]+\\.[a-z0-9\\-._~!$&'()*+,;=:]+)\\]";
+/**
+ * The `uri` format as JSON Schema validators (ajv-formats, so Prism) check it: RFC 3986's
+ * `URI` rule, with a non-empty path or an authority.
+ * @see https://www.rfc-editor.org/rfc/rfc3986#appendix-A
+ */
+const URI = new RegExp(
+  `^[a-z][a-z0-9+\\-.]*:(?:\\/?\\/(?:${USERINFO}*@)?(?:${IP_LITERAL}|${REG_NAME}*)(?::\\d*)?(?:\\/${PCHAR}*)*` +
+    `|\\/(?:${PCHAR}+(?:\\/${PCHAR}*)*)?|${PCHAR}+(?:\\/${PCHAR}*)*)(?:\\?(?:${PCHAR}|[/?])*)?(?:#(?:${PCHAR}|[/?])*)?$`,
+  "i",
+);
+
 function isUri(value: string): boolean {
-  return /^[A-Za-z][A-Za-z0-9+.-]*:[^\s"<>\\^`{|}]*$/.test(value);
+  const ip = URI.exec(value)?.groups?.ip;
+  if (ip === undefined) return URI.test(value);
+  // An IPv6 address is checked by the URL parser, which knows its grammar exactly.
+  return ip.startsWith("v") || ip.startsWith("V") || URL.canParse(`http://[${ip}]/`);
 }
 
 function escapePointer(name: string): string {
