@@ -312,9 +312,7 @@ for (const transport of TRANSPORTS) {
 
       it("applies scripts in order, and reset() forgets them", async () => {
         fake.next("INVALID_CLIENT").next("INTERNAL_SERVER_ERROR");
-        expect((await client.process({ parameters: CLIENT_CREDENTIALS })).action).toBe(
-          "INVALID_CLIENT",
-        );
+        expect((await client.process({ parameters: CLIENT_CREDENTIALS })).action).toBe("INVALID_CLIENT");
         fake.reset();
         expect((await client.process({ parameters: CLIENT_CREDENTIALS })).action).toBe("OK");
         expect(fake.calls).toHaveLength(1);

@@ -48,7 +48,8 @@ export interface Answer {
 
 /**
  * Checks answers against the response schemas of the bundled spec: the one of their operation and
- * status. Returns a description of each answer that breaks it (or has no schema at all).
+ * status. An error status the spec does not list (a scripted 503) must still carry its error body,
+ * `Result`. Returns a description of each answer that breaks it (or has no schema at all).
  */
 export async function responseChecker(): Promise<(answers: readonly Answer[]) => string[]> {
   const spec = await dereferencedSpec();
@@ -57,7 +58,9 @@ export async function responseChecker(): Promise<(answers: readonly Answer[]) =>
   return (answers) =>
     answers.flatMap((answer) => {
       const path = answer.operation && OPERATIONS[answer.operation];
-      const schema = path && spec.paths[path].post.responses[String(answer.status)]?.content["application/json"].schema;
+      const declared =
+        path && spec.paths[path].post.responses[String(answer.status)]?.content["application/json"].schema;
+      const schema = declared ?? (path && answer.status >= 400 ? spec.components.schemas.Result : undefined);
       if (schema === undefined) return [`${answer.operation} ${answer.status}: no response schema in the spec`];
       const key = `${path} ${answer.status}`;
       let validate = cache.get(key);
