@@ -50,7 +50,8 @@ export async function startDemo(env = process.env) {
     const fetch = /** @type {typeof fake.fetch} */ async (input, init) => {
       const response = await fake.fetch(input, init);
       const call = fake.calls.at(-1);
-      if (call) console.log(`[fake Authlete] ${call.path.replace(/^\/api\/[^/]+/, "")} → ${call.status} ${call.action ?? ""}`);
+      if (call)
+        console.log(`[fake Authlete] ${call.path.replace(/^\/api\/[^/]+/, "")} → ${call.status} ${call.action ?? ""}`);
       return response;
     };
     authlete = { ...fake, fetch };
@@ -98,14 +99,16 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     fake: "the fake of authlete-token/testing, in process",
     authlete: demo.authleteUrl,
   }[demo.mode];
-  console.log(`Token endpoint listening on ${demo.url} (Authlete: ${authlete})`);
+  const lines = [`Token endpoint listening on ${demo.url} (Authlete: ${authlete})`];
   if (demo.mode === "fake") {
-    const [[username, user]] = USERS;
-    console.log(`Demo user for the password grant: username "${username}", password "${user.password}"`);
-    console.log(
-      `Try: curl -s -u my-app:my-secret -d grant_type=password -d username=${username} -d password=${user.password} ${demo.url}`,
+    const [username, user] = [...USERS][0] ?? [];
+    lines.push(
+      `Demo user for the password grant: username "${username}", password "${user?.password}"`,
+      `Try: curl -s -u my-app:my-secret -d grant_type=password -d username=${username} -d password=${user?.password} ${demo.url}`,
     );
   }
+  // One write, so whoever waits for the first line gets the others with it.
+  console.log(lines.join("\n"));
   let closing = false;
   const stop = async () => {
     if (closing) return;

@@ -10,7 +10,7 @@ import {
   type TokenEndpointLogDetails,
   type TokenEndpointOptions,
 } from "../../src/index.js";
-import { createFakeAuthlete, type FakeAction, type FakeAuthlete } from "../../src/testing/index.js";
+import { createFakeAuthlete, type FakeAction } from "../../src/testing/index.js";
 import { exposeForScan } from "../helpers/secret-scan.js";
 import { ISSUED_TOKEN_PREFIX, TESTING_ACCESS_TOKEN, TESTING_CLIENT_SECRET } from "../helpers/secrets.js";
 import { type Answer, clientOf, responseChecker, TRANSPORTS } from "./support.js";
