@@ -14,11 +14,21 @@ export const OPERATIONS = {
 } as const;
 export type Operation = keyof typeof OPERATIONS;
 
+type Content = Record<string, { schema: object }>;
+/** The parts of the dereferenced spec the checks read. */
+interface DereferencedSpec {
+  paths: Record<
+    string,
+    { post: { requestBody: { content: Content }; responses: Record<string, { content: Content }> } }
+  >;
+  components: { schemas: Record<string, object> };
+}
+
 /** The spec bundled with every `$ref` inlined (what the checks below compile). */
-export async function dereferencedSpec(): Promise<Record<string, any>> {
+export async function dereferencedSpec(): Promise<DereferencedSpec> {
   const config = await loadConfig({ configPath: join(ROOT, "redocly.yaml") });
   const result = await bundle({ ref: join(ROOT, "openapi/openapi.yaml"), config, dereference: true });
-  return result.bundle.parsed as Record<string, any>;
+  return result.bundle.parsed as DereferencedSpec;
 }
 
 /** An ajv instance as Prism validates with: draft-04 keywords, the standard formats. */
@@ -33,7 +43,7 @@ export async function requestValidators(): Promise<Record<Operation, (body: unkn
   const spec = await dereferencedSpec();
   const ajv = newAjv();
   const entries = Object.entries(OPERATIONS).map(([name, path]) => {
-    const validate = ajv.compile(spec.paths[path].post.requestBody.content["application/json"].schema);
+    const validate = ajv.compile(spec.paths[path]?.post.requestBody.content["application/json"]?.schema ?? false);
     return [name, (body: unknown) => validate(body) as boolean];
   });
   return Object.fromEntries(entries);
@@ -59,7 +69,7 @@ export async function responseChecker(): Promise<(answers: readonly Answer[]) =>
     answers.flatMap((answer) => {
       const path = answer.operation && OPERATIONS[answer.operation];
       const declared =
-        path && spec.paths[path].post.responses[String(answer.status)]?.content["application/json"].schema;
+        path && spec.paths[path]?.post.responses[String(answer.status)]?.content["application/json"]?.schema;
       const schema = declared ?? (path && answer.status >= 400 ? spec.components.schemas.Result : undefined);
       if (schema === undefined) return [`${answer.operation} ${answer.status}: no response schema in the spec`];
       const key = `${path} ${answer.status}`;
