@@ -12,7 +12,7 @@ import {
 } from "../../src/index.js";
 import { createFakeAuthlete, type FakeAction } from "../../src/testing/index.js";
 import { exposeForScan } from "../helpers/secret-scan.js";
-import { ISSUED_TOKEN_PREFIX, TESTING_ACCESS_TOKEN, TESTING_CLIENT_SECRET } from "../helpers/secrets.js";
+import { ACCESS_TOKEN, ISSUED_TOKEN_PREFIX, TESTING_ACCESS_TOKEN, TESTING_CLIENT_SECRET } from "../helpers/secrets.js";
 import { type Answer, clientOf, responseChecker, TRANSPORTS } from "./support.js";
 
 const CLIENT_SECRET = TESTING_CLIENT_SECRET;
@@ -176,7 +176,7 @@ for (const transport of TRANSPORTS) {
 
     describe("behaves like Authlete on the wire", () => {
       it("refuses a wrong bearer token with 401 and Authlete's error body", async () => {
-        const wrong = clientOf(fake, opened, answers, { accessToken: "not-the-token" });
+        const wrong = clientOf(fake, opened, answers, { accessToken: ACCESS_TOKEN });
         const error = await wrong.process({ parameters: "grant_type=client_credentials" }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(AuthleteApiError);
         expect(error).toMatchObject({ status: 401, resultCode: "A001203" });
