@@ -213,6 +213,9 @@ describe("the demo's embedded default: the fake Authlete", () => {
     exposeForScan(fakeDemo?.output() ?? "", "demo process output");
   });
 
+  const fakePassword = (username: string, pass: string) =>
+    oauth.genericTokenEndpointRequest(fakeAs, app, appAuth, "password", { username, password: pass }, insecure);
+
   /** The lines the demo printed for its calls to the fake, from `from` on. */
   const authleteLines = (from: number) =>
     fakeDemo
@@ -228,14 +231,7 @@ describe("the demo's embedded default: the fake Authlete", () => {
 
   it("password: PASSWORD → authenticateUser → /auth/token/issue → tokens", async () => {
     const from = fakeDemo.output().length;
-    const response = await oauth.genericTokenEndpointRequest(
-      fakeAs,
-      app,
-      appAuth,
-      "password",
-      { username: "john", password: "john-secret" },
-      insecure,
-    );
+    const response = await fakePassword("john", "john-secret");
     const tokens = await oauth.processGenericTokenEndpointResponse(fakeAs, app, response);
     expect(tokens).toMatchObject({ token_type: "bearer", expires_in: 3600 });
     expect(tokens.access_token).toEqual(expect.any(String));
@@ -248,14 +244,7 @@ describe("the demo's embedded default: the fake Authlete", () => {
 
   it("password: a wrong password ends in /auth/token/fail and invalid_grant", async () => {
     const from = fakeDemo.output().length;
-    const response = await oauth.genericTokenEndpointRequest(
-      fakeAs,
-      app,
-      appAuth,
-      "password",
-      { username: "john", password: "wrong" },
-      insecure,
-    );
+    const response = await fakePassword("john", "wrong");
     const error = await errorOf(oauth.processGenericTokenEndpointResponse(fakeAs, app, response));
     expect(error).toMatchObject({ status: 400, error: "invalid_grant" });
     expect(authleteLines(from)).toEqual([

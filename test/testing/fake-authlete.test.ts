@@ -1,19 +1,18 @@
 // The fake Authlete of `authlete-token/testing`, driven through the package's own token endpoint
 // and client, once in process and once over loopback HTTP. Every answer it gives is checked
 // against the response schemas of the bundled spec after each test.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   AuthleteApiError,
   createTokenEndpoint,
   encodeBasicCredentials,
-  type TokenClient,
   type TokenEndpointLogDetails,
   type TokenEndpointOptions,
 } from "../../src/index.js";
-import { createFakeAuthlete, type FakeAction } from "../../src/testing/index.js";
+import type { FakeAction } from "../../src/testing/index.js";
 import { exposeForScan } from "../helpers/secret-scan.js";
 import { ACCESS_TOKEN, ISSUED_TOKEN_PREFIX, TESTING_ACCESS_TOKEN, TESTING_CLIENT_SECRET } from "../helpers/secrets.js";
-import { type Answer, clientOf, responseChecker, TRANSPORTS } from "./support.js";
+import { clientOf, TRANSPORTS, useFake } from "./support.js";
 
 const CLIENT_SECRET = TESTING_CLIENT_SECRET;
 /** A client_credentials request with client_secret_post, as the client sends it to Authlete directly. */
@@ -23,10 +22,6 @@ const CLIENT_CREDENTIALS = new URLSearchParams({
   client_secret: CLIENT_SECRET,
 }).toString();
 const USER_PASSWORD = "user-pass-:%+ 🔑";
-let checkResponses: Awaited<ReturnType<typeof responseChecker>>;
-beforeAll(async () => {
-  checkResponses = await responseChecker();
-});
 
 /** A token request as an OAuth client sends it to the token endpoint. */
 function tokenRequest(body: string, clientId = "app-1", secret: string | null = CLIENT_SECRET): Request {
@@ -41,31 +36,23 @@ async function json(response: Response): Promise<Record<string, unknown>> {
 
 for (const transport of TRANSPORTS) {
   describe(`the fake Authlete, ${transport.name}`, () => {
-    const fake = createFakeAuthlete({ accessToken: TESTING_ACCESS_TOKEN, tokenPrefix: ISSUED_TOKEN_PREFIX });
-    let opened: Awaited<ReturnType<typeof transport.open>>;
-    const answers: Answer[] = [];
     let logs: { message: string; details: TokenEndpointLogDetails }[] = [];
-    let client: TokenClient;
-
-    beforeAll(async () => {
-      opened = await transport.open(fake);
-      client = clientOf(fake, opened, answers);
-    });
-    afterAll(() => opened?.close());
-    afterEach(() => {
-      // Every answer, error answers included, is valid against the spec's response schemas.
-      expect(checkResponses(answers)).toEqual([]);
-      expect(answers.length).toBeGreaterThan(0);
-      answers.length = 0;
-      exposeForScan(logs, "endpoint logger");
-      exposeForScan(fake.calls, "fake Authlete calls");
-      logs = [];
-      fake.reset();
-    });
+    const tested = useFake(
+      transport,
+      { accessToken: TESTING_ACCESS_TOKEN, tokenPrefix: ISSUED_TOKEN_PREFIX },
+      (fake) => {
+        // Every test called the fake (and so had its answers checked).
+        expect(fake.calls.length).toBeGreaterThan(0);
+        exposeForScan(logs, "endpoint logger");
+        exposeForScan(fake.calls, "fake Authlete calls");
+        logs = [];
+      },
+    );
+    const { fake, answers } = tested;
 
     function endpoint(options: Partial<TokenEndpointOptions> = {}) {
       return createTokenEndpoint({
-        client,
+        client: tested.client,
         authenticateUser: (username, password) => (username === "john" && password === USER_PASSWORD ? "1001" : null),
         logger: { error: (message, details) => logs.push({ message, details }) },
         ...options,
@@ -137,20 +124,26 @@ for (const transport of TRANSPORTS) {
       });
 
       it("redeems a ticket once: an unknown or used ticket is Authlete's INTERNAL_SERVER_ERROR", async () => {
-        const result = await client.process({ parameters: "grant_type=password&username=a&password=b&client_id=c" });
+        const result = await tested.client.process({
+          parameters: "grant_type=password&username=a&password=b&client_id=c",
+        });
         const ticket = result.ticket ?? "";
-        expect((await client.issue({ ticket, subject: "1001" })).action).toBe("OK");
-        expect(await client.issue({ ticket, subject: "1001" })).toMatchObject({ action: "INTERNAL_SERVER_ERROR" });
-        const failed = await client.fail({ ticket: "no-such-ticket", reason: "UNKNOWN" });
+        expect((await tested.client.issue({ ticket, subject: "1001" })).action).toBe("OK");
+        expect(await tested.client.issue({ ticket, subject: "1001" })).toMatchObject({
+          action: "INTERNAL_SERVER_ERROR",
+        });
+        const failed = await tested.client.fail({ ticket: "no-such-ticket", reason: "UNKNOWN" });
         expect(failed.action).toBe("INTERNAL_SERVER_ERROR");
         expect(JSON.parse(failed.responseContent ?? "")).toMatchObject({ error: "server_error" });
       });
 
       it("refreshes its own refresh tokens once (rotation) and refuses others with invalid_grant", async () => {
-        const first = await client.process({ parameters: "grant_type=password&username=a&password=b&client_id=c" });
-        const issued = await client.issue({ ticket: first.ticket ?? "", subject: "1001" });
+        const first = await tested.client.process({
+          parameters: "grant_type=password&username=a&password=b&client_id=c",
+        });
+        const issued = await tested.client.issue({ ticket: first.ticket ?? "", subject: "1001" });
         const refresh = (token: string) =>
-          client.process({
+          tested.client.process({
             parameters: new URLSearchParams({
               grant_type: "refresh_token",
               refresh_token: token,
@@ -176,7 +169,7 @@ for (const transport of TRANSPORTS) {
 
     describe("behaves like Authlete on the wire", () => {
       it("refuses a wrong bearer token with 401 and Authlete's error body", async () => {
-        const wrong = clientOf(fake, opened, answers, { accessToken: ACCESS_TOKEN });
+        const wrong = clientOf(fake, tested.opened, answers, { accessToken: ACCESS_TOKEN });
         const error = await wrong.process({ parameters: "grant_type=client_credentials" }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(AuthleteApiError);
         expect(error).toMatchObject({ status: 401, resultCode: "A001203" });
@@ -187,7 +180,7 @@ for (const transport of TRANSPORTS) {
       });
 
       it("refuses a call without Authorization with 401", async () => {
-        const response = await opened.fetch(`${opened.baseUrl}/api/${fake.serviceId}/auth/token`, {
+        const response = await tested.opened.fetch(`${tested.opened.baseUrl}/api/${fake.serviceId}/auth/token`, {
           method: "POST",
           headers: { "Content-Type": "application/json" },
           body: JSON.stringify({ parameters: "" }),
@@ -197,7 +190,7 @@ for (const transport of TRANSPORTS) {
       });
 
       it("refuses another service with 403", async () => {
-        const other = clientOf(fake, opened, answers, { serviceId: "1234567" });
+        const other = clientOf(fake, tested.opened, answers, { serviceId: "1234567" });
         await expect(other.process({ parameters: "" })).rejects.toMatchObject({ status: 403, resultCode: "A001215" });
       });
 
@@ -205,18 +198,22 @@ for (const transport of TRANSPORTS) {
         const cases: [string, () => Promise<unknown>, RegExp][] = [
           [
             "token",
-            () => client.process({ parameters: "", accessTokenDuration: "1h" } as never),
+            () => tested.client.process({ parameters: "", accessTokenDuration: "1h" } as never),
             /\/accessTokenDuration must be integer/,
           ],
-          ["token", () => client.process({ clientId: "x" } as never), /must have the property "parameters"/],
+          ["token", () => tested.client.process({ clientId: "x" } as never), /must have the property "parameters"/],
           [
             "token",
-            () => client.process({ parameters: "", properties: [{ key: "k" }] } as never),
+            () => tested.client.process({ parameters: "", properties: [{ key: "k" }] } as never),
             /\/properties\/0 must have the property "value"/,
           ],
-          ["token", () => client.process({ parameters: "", htu: "not a uri" }), /\/htu must be a URI/],
-          ["issue", () => client.issue({ ticket: "", subject: "1001" }), /\/ticket must have at least 1 character/],
-          ["fail", () => client.fail({ ticket: "t", reason: "WRONG" as never }), /\/reason must be one of/],
+          ["token", () => tested.client.process({ parameters: "", htu: "not a uri" }), /\/htu must be a URI/],
+          [
+            "issue",
+            () => tested.client.issue({ ticket: "", subject: "1001" }),
+            /\/ticket must have at least 1 character/,
+          ],
+          ["fail", () => tested.client.fail({ ticket: "t", reason: "WRONG" as never }), /\/reason must be one of/],
         ];
         for (const [operation, call, message] of cases) {
           const error = await call().catch((e: unknown) => e);
@@ -255,7 +252,7 @@ for (const transport of TRANSPORTS) {
             });
           expect(answers[0]?.body).toMatchObject({ action });
           // The script is used up: the next call is decided by default again.
-          expect((await client.process({ parameters: CLIENT_CREDENTIALS })).action).toBe("OK");
+          expect((await tested.client.process({ parameters: CLIENT_CREDENTIALS })).action).toBe("OK");
         });
       }
 
@@ -289,11 +286,11 @@ for (const transport of TRANSPORTS) {
 
       it("JWT_BEARER and NATIVE_SSO carry the assertion, the session and the device secret", async () => {
         fake.next("JWT_BEARER").next("NATIVE_SSO");
-        const bearer = await client.process({
+        const bearer = await tested.client.process({
           parameters: "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=eyJ.x.y&client_id=a",
         });
         expect(bearer).toMatchObject({ action: "JWT_BEARER", grantType: "JWT_BEARER", assertion: "eyJ.x.y" });
-        const sso = await client.process({ parameters: CLIENT_CREDENTIALS });
+        const sso = await tested.client.process({ parameters: CLIENT_CREDENTIALS });
         expect(sso).toMatchObject({
           action: "NATIVE_SSO",
           sessionId: expect.any(String),
@@ -312,9 +309,9 @@ for (const transport of TRANSPORTS) {
 
       it("applies scripts in order, and reset() forgets them", async () => {
         fake.next("INVALID_CLIENT").next("INTERNAL_SERVER_ERROR");
-        expect((await client.process({ parameters: CLIENT_CREDENTIALS })).action).toBe("INVALID_CLIENT");
+        expect((await tested.client.process({ parameters: CLIENT_CREDENTIALS })).action).toBe("INVALID_CLIENT");
         fake.reset();
-        expect((await client.process({ parameters: CLIENT_CREDENTIALS })).action).toBe("OK");
+        expect((await tested.client.process({ parameters: CLIENT_CREDENTIALS })).action).toBe("OK");
         expect(fake.calls).toHaveLength(1);
       });
     });

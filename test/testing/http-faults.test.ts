@@ -1,40 +1,18 @@
 // HTTP-level faults of the fake surface as the client's typed errors, in process and over HTTP,
 // so users can test their retry and error paths.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  AuthleteApiError,
-  AuthleteNetworkError,
-  AuthleteTimeoutError,
-  createTokenEndpoint,
-  type TokenClient,
-} from "../../src/index.js";
+import { describe, expect, it } from "vitest";
+import { AuthleteApiError, AuthleteNetworkError, AuthleteTimeoutError, createTokenEndpoint } from "../../src/index.js";
 import { createFakeAuthlete } from "../../src/testing/index.js";
 import { exposeForScan } from "../helpers/secret-scan.js";
 import { TESTING_ACCESS_TOKEN } from "../helpers/secrets.js";
-import { type Answer, clientOf, responseChecker, TRANSPORTS } from "./support.js";
+import { clientOf, TRANSPORTS, useFake } from "./support.js";
 
 const REQUEST = { parameters: "grant_type=client_credentials&client_id=app&client_secret=s" };
-let checkResponses: Awaited<ReturnType<typeof responseChecker>>;
-beforeAll(async () => {
-  checkResponses = await responseChecker();
-});
 
 for (const transport of TRANSPORTS) {
   describe(`HTTP faults, ${transport.name}`, () => {
-    const fake = createFakeAuthlete({ accessToken: TESTING_ACCESS_TOKEN });
-    const answers: Answer[] = [];
-    let opened: Awaited<ReturnType<typeof transport.open>>;
-    let client: TokenClient;
-    beforeAll(async () => {
-      opened = await transport.open(fake);
-      client = clientOf(fake, opened, answers);
-    });
-    afterAll(() => opened?.close());
-    afterEach(() => {
-      expect(checkResponses(answers)).toEqual([]);
-      answers.length = 0;
-      fake.reset();
-    });
+    const tested = useFake(transport, { accessToken: TESTING_ACCESS_TOKEN });
+    const { fake, answers } = tested;
 
     async function failure(call: Promise<unknown>): Promise<unknown> {
       const error = await call.then(
@@ -47,11 +25,11 @@ for (const transport of TRANSPORTS) {
 
     it("500: AuthleteApiError with Authlete's result code; the endpoint answers server_error", async () => {
       fake.failNext(500);
-      const error = await failure(client.process(REQUEST));
+      const error = await failure(tested.client.process(REQUEST));
       expect(error).toBeInstanceOf(AuthleteApiError);
       expect(error).toMatchObject({ status: 500, resultCode: "A001101", retryAfter: undefined });
       fake.failNext(500);
-      const response = await createTokenEndpoint({ client })(
+      const response = await createTokenEndpoint({ client: tested.client })(
         new Request("https://as.example/token", {
           method: "POST",
           headers: { "Content-Type": "application/x-www-form-urlencoded" },
@@ -64,27 +42,27 @@ for (const transport of TRANSPORTS) {
 
     it("503 with Retry-After: the error carries it, and an opted-in retry succeeds", async () => {
       fake.failNext(503, { retryAfter: 7 });
-      expect(await failure(client.process(REQUEST))).toMatchObject({ status: 503, retryAfter: 7 });
+      expect(await failure(tested.client.process(REQUEST))).toMatchObject({ status: 503, retryAfter: 7 });
       fake.failNext(503, { retryAfter: 0, times: 2 });
-      const retrying = clientOf(fake, opened, answers, { retry: { limit: 2 } });
+      const retrying = clientOf(fake, tested.opened, answers, { retry: { limit: 2 } });
       expect((await retrying.process(REQUEST)).action).toBe("OK");
       expect(fake.calls.slice(-3).map((call) => call.status)).toEqual([503, 503, 200]);
     });
 
     it("a dropped connection: AuthleteNetworkError that may have been sent, so it is not retried", async () => {
       fake.failNext("drop");
-      const retrying = clientOf(fake, opened, answers, { retry: { limit: 2 } });
+      const retrying = clientOf(fake, tested.opened, answers, { retry: { limit: 2 } });
       const error = await failure(retrying.process(REQUEST));
       expect(error).toBeInstanceOf(AuthleteNetworkError);
       expect(error).toMatchObject({ requestNotSent: false });
       expect(fake.calls.map((call) => call.status)).toEqual([undefined]);
       // The fake keeps serving after the drop.
-      expect((await client.process(REQUEST)).action).toBe("OK");
+      expect((await tested.client.process(REQUEST)).action).toBe("OK");
     });
 
     it("a slow answer: AuthleteTimeoutError at the client's time limit", async () => {
       fake.failNext(500, { delayMs: 2_000 });
-      const impatient = clientOf(fake, opened, answers, { timeoutMs: 100 });
+      const impatient = clientOf(fake, tested.opened, answers, { timeoutMs: 100 });
       const started = Date.now();
       const error = await failure(impatient.process(REQUEST));
       expect(error).toBeInstanceOf(AuthleteTimeoutError);
@@ -92,12 +70,14 @@ for (const transport of TRANSPORTS) {
     });
 
     it("applies a fault to the next call on any path", async () => {
-      const result = await client.process({ parameters: "grant_type=password&username=u&password=p&client_id=a" });
+      const result = await tested.client.process({
+        parameters: "grant_type=password&username=u&password=p&client_id=a",
+      });
       fake.failNext(500, { body: { resultCode: "A000000", resultMessage: "[A000000] gateway" } });
-      const error = await failure(client.issue({ ticket: result.ticket ?? "", subject: "1001" }));
+      const error = await failure(tested.client.issue({ ticket: result.ticket ?? "", subject: "1001" }));
       expect(error).toMatchObject({ status: 500, resultMessage: "[A000000] gateway" });
       // The ticket was not redeemed by the failed call.
-      expect((await client.issue({ ticket: result.ticket ?? "", subject: "1001" })).action).toBe("OK");
+      expect((await tested.client.issue({ ticket: result.ticket ?? "", subject: "1001" })).action).toBe("OK");
     });
   });
 }

@@ -2,8 +2,14 @@ import { join } from "node:path";
 import { bundle, loadConfig } from "@redocly/openapi-core";
 import AjvDraft04 from "ajv-draft-04";
 import ajvFormats from "ajv-formats";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { createTokenClient, type FetchLike, type TokenClient } from "../../src/index.js";
-import type { FakeAuthlete, FakeAuthleteServer } from "../../src/testing/index.js";
+import {
+  createFakeAuthlete,
+  type FakeAuthlete,
+  type FakeAuthleteOptions,
+  type FakeAuthleteServer,
+} from "../../src/testing/index.js";
 import { ROOT } from "../helpers/project.js";
 
 /** The three operations the fake serves, by the last segment of their path. */
@@ -134,4 +140,58 @@ export function clientOf(
     fetch: recordingFetch(opened.fetch, answers),
     ...options,
   });
+}
+
+/** What {@link useFake} sets up for the tests of a `describe` block. */
+export interface FakeUnderTest {
+  readonly fake: FakeAuthlete;
+  /** Every answer of the current test, as the client received it. */
+  readonly answers: Answer[];
+  /** A client of the fake through the transport. */
+  readonly client: TokenClient;
+  /** The transport's base URL and fetch, for more clients. */
+  readonly opened: { baseUrl: string; fetch: FetchLike };
+}
+
+/**
+ * A fake reached through `transport` for the enclosing `describe`: opened before its tests, closed
+ * after them, and after each test every answer checked against the spec's response schemas, then
+ * `afterEachTest` run and the fake reset.
+ */
+export function useFake(
+  transport: Transport,
+  options: FakeAuthleteOptions,
+  afterEachTest: (fake: FakeAuthlete) => void = () => {},
+): FakeUnderTest {
+  const fake = createFakeAuthlete(options);
+  const answers: Answer[] = [];
+  let opened: Awaited<ReturnType<Transport["open"]>> | undefined;
+  let client: TokenClient | undefined;
+  let check: Awaited<ReturnType<typeof responseChecker>> | undefined;
+  beforeAll(async () => {
+    check = await responseChecker();
+    opened = await transport.open(fake);
+    client = clientOf(fake, opened, answers);
+  });
+  afterAll(() => opened?.close());
+  afterEach(() => {
+    expect(check?.(answers)).toEqual([]);
+    answers.length = 0;
+    afterEachTest(fake);
+    fake.reset();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("useFake: used outside a test");
+    return value;
+  };
+  return {
+    fake,
+    answers,
+    get client() {
+      return ready(client);
+    },
+    get opened() {
+      return ready(opened);
+    },
+  };
 }
