@@ -151,15 +151,26 @@ function scopesOf(form: URLSearchParams): string[] {
   return (form.get("scope") ?? "").split(" ").filter((scope) => scope !== "");
 }
 
-function issueInput(authority: Authority, grant: Grant, withRefreshToken: boolean): IssueInput {
+/** Token lifetimes a call asks for (`TokenRequest`, and `TokenIssueRequest` where the spec has them). */
+interface Lifetimes {
+  accessTokenDuration?: unknown;
+  refreshTokenDuration?: unknown;
+}
+
+/** A requested lifetime, used only when positive (otherwise the service's applies), as Authlete does. */
+function lifetime(requested: unknown, fallback: number): number {
+  return typeof requested === "number" && requested > 0 ? requested : fallback;
+}
+
+function issueInput(authority: Authority, grant: Grant, withRefreshToken: boolean, asked: Lifetimes = {}): IssueInput {
   const refreshToken = withRefreshToken ? authority.newToken() : null;
   if (refreshToken !== null) authority.refreshTokens.set(refreshToken, grant);
   return {
     ...grant,
     accessToken: authority.newToken(),
     refreshToken,
-    accessTokenDuration: authority.accessTokenDuration,
-    refreshTokenDuration: authority.refreshTokenDuration,
+    accessTokenDuration: lifetime(asked.accessTokenDuration, authority.accessTokenDuration),
+    refreshTokenDuration: lifetime(asked.refreshTokenDuration, authority.refreshTokenDuration),
     now: authority.now(),
   };
 }
@@ -198,7 +209,7 @@ export function decideToken(authority: Authority, request: TokenRequest): FakeTo
       if (client.clientAuthMethod === "NONE") {
         return badRequest("A050103", "unauthorized_client", "A public client cannot use client_credentials.");
       }
-      return tokenOk("CLIENT_CREDENTIALS", issueInput(authority, grant, false));
+      return tokenOk("CLIENT_CREDENTIALS", issueInput(authority, grant, false, request));
     case "password": {
       const username = form.get("username");
       const password = form.get("password");
@@ -214,7 +225,7 @@ export function decideToken(authority: Authority, request: TokenRequest): FakeTo
         return badRequest("A050105", "invalid_grant", "The refresh token does not exist or has expired.");
       }
       authority.refreshTokens.delete(presented); // rotation
-      return tokenOk("REFRESH_TOKEN", issueInput(authority, { ...known, dpop }, true));
+      return tokenOk("REFRESH_TOKEN", issueInput(authority, { ...known, dpop }, true, request));
     }
     case TOKEN_EXCHANGE:
       return handOverAnswer(authority, "TOKEN_EXCHANGE", form, grant, undefined);
@@ -365,7 +376,7 @@ export function decideIssue(authority: Authority, request: TokenIssueRequest): T
   const grant = authority.tickets.get(request.ticket);
   if (grant === undefined) return unknownTicket("issue");
   authority.tickets.delete(request.ticket);
-  return issueOk(issueInput(authority, { ...grant, subject: request.subject }, true));
+  return issueOk(issueInput(authority, { ...grant, subject: request.subject }, true, request as Lifetimes));
 }
 
 /** `/auth/token/fail`: ends the password grant of a ticket with the OAuth error of the reason. */

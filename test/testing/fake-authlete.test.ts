@@ -79,6 +79,16 @@ for (const transport of TRANSPORTS) {
         });
       });
 
+      it("gives the tokens the lifetime the request asks for, when positive", async () => {
+        const asking = (accessTokenDuration: number) =>
+          endpoint({ prepareRequest: (request) => ({ ...request, accessTokenDuration }) });
+        const short = await asking(60)(tokenRequest("grant_type=client_credentials"));
+        expect(await json(short)).toMatchObject({ expires_in: 60 });
+        const ignored = await asking(0)(tokenRequest("grant_type=client_credentials"));
+        expect(await json(ignored)).toMatchObject({ expires_in: 3600 });
+        expect(answers[0]?.body).toMatchObject({ accessTokenDuration: 60 });
+      });
+
       it("answers a missing grant_type with invalid_request", async () => {
         const response = await endpoint()(tokenRequest("scope=read"));
         expect(response.status).toBe(400);
