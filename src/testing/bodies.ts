@@ -4,7 +4,7 @@
  * `TokenFailResponse` for 200). Result codes follow Authlete's `A0xxxxx` format; those not in the
  * spec's examples are illustrative, so tests should branch on `action`, never on a code.
  */
-import type { Result, TokenFailResponse, TokenIssueResponse, TokenResponse } from "../../generated/authlete-token.js";
+import type { Result, TokenFailResponse, TokenIssueResponse, TokenResponse } from "../index.js";
 
 /**
  * What an issued or presented token stands for, as Authlete describes it in `subjectTokenInfo`

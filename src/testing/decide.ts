@@ -9,7 +9,7 @@ import type {
   TokenIssueResponse,
   TokenRequest,
   TokenResponse,
-} from "../../generated/authlete-token.js";
+} from "../index.js";
 import {
   type ClientFields,
   DEFAULT_ERRORS,

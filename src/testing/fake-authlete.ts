@@ -1,6 +1,13 @@
-import type { TokenFailRequest, TokenIssueRequest, TokenRequest } from "../../generated/authlete-token.js";
-import type { FetchLike } from "../client.js";
-import { type NodeRequestLike, type NodeResponseLike, toNodeHandler } from "../endpoint/node-adapter.js";
+// The package's public API only (its entry point), so internals can move freely.
+import {
+  type FetchLike,
+  type NodeRequestLike,
+  type NodeResponseLike,
+  type TokenFailRequest,
+  type TokenIssueRequest,
+  type TokenRequest,
+  toNodeHandler,
+} from "../index.js";
 import { REDACTED, showRedacted } from "../redaction.js";
 import { type FakeTokenResponse, resultBody } from "./bodies.js";
 import { type FakeCall, redactedCall } from "./calls.js";
