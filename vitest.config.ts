@@ -1,8 +1,19 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  resolve: {
+    // The examples import the package by name, as users do; here that name is the source.
+    alias: [
+      { find: /^authlete-token$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) },
+      {
+        find: /^authlete-token\/testing$/,
+        replacement: fileURLToPath(new URL("./src/testing/index.ts", import.meta.url)),
+      },
+    ],
+  },
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
     globalSetup: ["test/global-setup.ts"],
     // In every test file: looks for the suite's secrets in everything it prints, logs, answers over
     // HTTP or exposes, and fails the file on a find (test/helpers/secret-scan.ts).

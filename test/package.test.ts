@@ -19,6 +19,29 @@ const result = await client.process({ parameters: "grant_type=client_credentials
 console.log(JSON.stringify({ action: result.action, content: result.responseContent, isError: AuthleteApiError.name }));
 `;
 
+// The fake Authlete of the testing entry, as a user's test would drive it: in process and over HTTP.
+const TESTING_CONSUMER = `import { createTokenClient, createTokenEndpoint } from "authlete-token";
+import { createFakeAuthlete, type FakeAuthlete, type FakeCall } from "authlete-token/testing";
+
+const fake: FakeAuthlete = createFakeAuthlete();
+const endpoint = createTokenEndpoint({ client: createTokenClient(fake), authenticateUser: () => "1001" });
+const response = await endpoint(
+  new Request("https://as.example/token", {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: "grant_type=password&username=john&password=pw&client_id=app",
+  }),
+);
+const tokens = (await response.json()) as { token_type: string };
+const server = await fake.listen();
+const overHttp = await createTokenClient({ ...fake, baseUrl: server.url, fetch: undefined }).process({
+  parameters: "grant_type=magic&client_id=app",
+});
+await server.close();
+const calls: readonly FakeCall[] = fake.calls;
+console.log(JSON.stringify({ status: response.status, tokenType: tokens.token_type, overHttp: overHttp.action, operations: calls.map((c) => c.operation) }));
+`;
+
 function run(command: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
   return new Promise((done, fail) => {
     const child = spawn(command, args, {
@@ -61,6 +84,7 @@ beforeAll(async () => {
   );
   expect(installed.code, installed.output).toBe(0);
   await writeFile(join(app, "consumer.ts"), CONSUMER);
+  await writeFile(join(app, "testing-consumer.ts"), TESTING_CONSUMER);
   const common = { target: "ES2022", lib: ["ES2022", "DOM"], types: [], strict: true, skipLibCheck: false };
   const configs = {
     node16: { ...common, module: "node16", moduleResolution: "node16", outDir: "out-node16" },
@@ -71,7 +95,7 @@ beforeAll(async () => {
       join(app, `tsconfig.${name}.json`),
       JSON.stringify({
         compilerOptions: { ...compilerOptions, exactOptionalPropertyTypes: true },
-        files: ["consumer.ts"],
+        files: ["consumer.ts", "testing-consumer.ts"],
       }),
     );
   }
@@ -92,6 +116,14 @@ describe("the published package", () => {
         action: "OK",
         content: "grant_type=client_credentials",
         isError: "AuthleteApiError",
+      });
+      const testing = await run(process.execPath, [join(app, `out-${resolution}/testing-consumer.js`)], app);
+      expect(testing.code, testing.output).toBe(0);
+      expect(JSON.parse(testing.output)).toEqual({
+        status: 200,
+        tokenType: "Bearer",
+        overHttp: "BAD_REQUEST",
+        operations: ["token", "issue", "token"],
       });
     });
   }

@@ -47,7 +47,7 @@ function parseReport(stdout: string): SmokeReport {
   return JSON.parse(line) as SmokeReport;
 }
 
-const EXPECTED_CHECKS = 6;
+const EXPECTED_CHECKS = 7;
 
 describe("runtimes", () => {
   it("the library works on this Node: client and token endpoint over loopback", async () => {

@@ -2,7 +2,10 @@
 // A runnable OAuth 2.0 token endpoint on Node's http module: `npm run demo`.
 //
 // With AUTHLETE_BASE_URL, AUTHLETE_SERVICE_ID and AUTHLETE_ACCESS_TOKEN set it calls that Authlete
-// service; without them it starts a Prism mock of the bundled spec (no account needed).
+// service. Without them it runs against the fake Authlete of `authlete-token/testing`, in process
+// (no account needed), which walks every grant like Authlete: the password grant goes PASSWORD →
+// authenticateUser → /auth/token/issue. AUTHLETE_MOCK=prism starts a Prism mock of the bundled
+// spec instead (it answers every call with the spec's first example).
 // PORT (default 8080) and HOST (default 127.0.0.1) choose where it listens.
 import { createServer } from "node:http";
 import { pathToFileURL } from "node:url";
@@ -12,6 +15,7 @@ import {
   createTokenEndpoint,
   toNodeHandler,
 } from "../../dist/src/index.js";
+import { createFakeAuthlete } from "../../dist/src/testing/index.js";
 
 // Demo users for the password grant. A real server checks a user store (with hashed passwords).
 const USERS = new Map([["john", { subject: "1001", password: "john-secret" }]]);
@@ -23,17 +27,34 @@ const USERS = new Map([["john", { subject: "1001", password: "john-secret" }]]);
 export async function startDemo(env = process.env) {
   /** @type {{ close(): Promise<void> } | undefined} */
   let prism;
+  /** @type {import("../../dist/src/index.js").TokenClientOptions} */
   let authlete;
+  /** @type {"authlete" | "prism" | "fake"} */
+  let mode;
   if (env.AUTHLETE_BASE_URL && env.AUTHLETE_SERVICE_ID && env.AUTHLETE_ACCESS_TOKEN) {
+    mode = "authlete";
     authlete = {
       baseUrl: env.AUTHLETE_BASE_URL,
       serviceId: env.AUTHLETE_SERVICE_ID,
       accessToken: env.AUTHLETE_ACCESS_TOKEN,
     };
-  } else {
+  } else if (env.AUTHLETE_MOCK === "prism") {
+    mode = "prism";
     const { startPrismMock } = await import("./prism.js");
     prism = await startPrismMock();
     authlete = { baseUrl: prism.baseUrl, serviceId: "715948317", accessToken: "prism-accepts-any-token" };
+  } else {
+    mode = "fake";
+    const fake = createFakeAuthlete();
+    // Shows each call the endpoint makes, so the console tells the story of a grant.
+    const fetch = /** @type {typeof fake.fetch} */ async (input, init) => {
+      const response = await fake.fetch(input, init);
+      const call = fake.calls.at(-1);
+      if (call)
+        console.log(`[fake Authlete] ${call.path.replace(/^\/api\/[^/]+/, "")} → ${call.status} ${call.action ?? ""}`);
+      return response;
+    };
+    authlete = { ...fake, fetch };
   }
 
   const client = createTokenClient(authlete);
@@ -68,13 +89,26 @@ export async function startDemo(env = process.env) {
     await new Promise((resolve) => server.close(() => resolve(undefined)));
     await prism?.close();
   }
-  return { url, authleteUrl: authlete.baseUrl, mode: prism ? "prism" : "authlete", close };
+  return { url, authleteUrl: String(authlete.baseUrl), mode, close };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const demo = await startDemo();
-  const authlete = demo.mode === "prism" ? `Prism mock of the bundled spec at ${demo.authleteUrl}` : demo.authleteUrl;
-  console.log(`Token endpoint listening on ${demo.url} (Authlete: ${authlete})`);
+  const authlete = {
+    prism: `Prism mock of the bundled spec at ${demo.authleteUrl}`,
+    fake: "the fake of authlete-token/testing, in process",
+    authlete: demo.authleteUrl,
+  }[demo.mode];
+  const lines = [`Token endpoint listening on ${demo.url} (Authlete: ${authlete})`];
+  if (demo.mode === "fake") {
+    const [username, user] = [...USERS][0] ?? [];
+    lines.push(
+      `Demo user for the password grant: username "${username}", password "${user?.password}"`,
+      `Try: curl -s -u my-app:my-secret -d grant_type=password -d username=${username} -d password=${user?.password} ${demo.url}`,
+    );
+  }
+  // One write, so whoever waits for the first line gets the others with it.
+  console.log(lines.join("\n"));
   let closing = false;
   const stop = async () => {
     if (closing) return;

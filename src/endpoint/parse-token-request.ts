@@ -1,4 +1,5 @@
 import type { TokenRequest } from "../../generated/authlete-token.js";
+import { REDACTED, redactParameters } from "../redaction.js";
 import { type BasicCredentialsOptions, parseBasicCredentials } from "./basic-credentials.js";
 import { type ClientCertificateSource, readClientCertificate } from "./client-certificate.js";
 import { type DpopTargetOptions, dpopTargetUri } from "./dpop-target.js";
@@ -153,24 +154,6 @@ function bodyTooLarge(limit: number): TokenEndpointError {
 }
 
 /**
- * Form parameters that carry a credential: a client secret sent with `client_secret_post`, a
- * resource owner's password, and the codes, tokens and assertions that stand for a grant.
- */
-const CREDENTIAL_PARAMETERS = new Set([
-  "client_secret",
-  "password",
-  "code",
-  "code_verifier",
-  "refresh_token",
-  "client_assertion",
-  "assertion",
-  "subject_token",
-  "actor_token",
-  "device_code",
-  "auth_req_id",
-]);
-
-/**
  * Hides the client secret from Node's `util.inspect` (and so `console.log`) of the token request,
  * including one sent in the form body (`client_secret_post`) and the other credentials a body can
  * carry. `JSON.stringify` still sees everything: Authlete needs it.
@@ -181,27 +164,8 @@ function redactedInInspect(tokenRequest: TokenRequest): TokenRequest {
     value: () => ({
       ...tokenRequest,
       parameters: redactParameters(tokenRequest.parameters),
-      ...(tokenRequest.clientSecret === undefined ? {} : { clientSecret: "[REDACTED]" }),
+      ...(tokenRequest.clientSecret === undefined ? {} : { clientSecret: REDACTED }),
     }),
   });
   return tokenRequest;
-}
-
-/** The form body with the value of every credential parameter replaced by `[REDACTED]`. */
-function redactParameters(parameters: string): string {
-  return parameters
-    .split("&")
-    .map((pair) => {
-      const equals = pair.indexOf("=");
-      const rawName = equals < 0 ? pair : pair.slice(0, equals);
-      let name: string;
-      try {
-        name = decodeURIComponent(rawName.replaceAll("+", " "));
-      } catch {
-        // A name that cannot be decoded could still be one of them: hide its value.
-        return equals < 0 ? pair : `${rawName}=[REDACTED]`;
-      }
-      return equals >= 0 && CREDENTIAL_PARAMETERS.has(name) ? `${rawName}=[REDACTED]` : pair;
-    })
-    .join("&");
 }

@@ -1,7 +1,8 @@
 // End to end: the example token endpoint as a separate Node process (`node examples/token-endpoint/server.js`).
 // 1. oauth4webapi, a real OAuth client library, against it while it calls a fake Authlete over loopback HTTP.
-// 2. Its embedded default: with no Authlete settings it starts a Prism mock of the bundled spec, answers from
-//    the spec's examples, and stops Prism on SIGTERM.
+// 2. Its embedded default: with no Authlete settings it runs against the fake Authlete of
+//    `authlete-token/testing` and walks the password grant PASSWORD → authenticateUser → /auth/token/issue.
+// 3. AUTHLETE_MOCK=prism: a Prism mock of the bundled spec, answering from the spec's examples, stopped on SIGTERM.
 import * as oauth from "oauth4webapi";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { encodeBasicCredentials } from "../../src/index.js";
@@ -197,12 +198,76 @@ describe("oauth4webapi against the example endpoint", () => {
   });
 });
 
-describe("the demo's embedded Prism default", () => {
+describe("the demo's embedded default: the fake Authlete", () => {
+  let fakeDemo: DemoProcess;
+  let fakeAs: oauth.AuthorizationServer;
+  const app: oauth.Client = { client_id: "my-app" };
+  const appAuth = oauth.ClientSecretBasic(DEMO_CLIENT_SECRET);
+
+  beforeAll(async () => {
+    fakeDemo = await startDemoProcess({});
+    fakeAs = { issuer: new URL(fakeDemo.url).origin, token_endpoint: fakeDemo.url };
+  });
+  afterAll(async () => {
+    expect(await fakeDemo?.stop()).toBe(0);
+    exposeForScan(fakeDemo?.output() ?? "", "demo process output");
+  });
+
+  const fakePassword = (username: string, pass: string) =>
+    oauth.genericTokenEndpointRequest(fakeAs, app, appAuth, "password", { username, password: pass }, insecure);
+
+  /** The lines the demo printed for its calls to the fake, from `from` on. */
+  const authleteLines = (from: number) =>
+    fakeDemo
+      .output()
+      .slice(from)
+      .split("\n")
+      .filter((line) => line.startsWith("[fake Authlete]"));
+
+  it("says it uses the fake and prints the demo user", () => {
+    expect(fakeDemo.output()).toMatch(/Authlete: the fake of authlete-token\/testing/);
+    expect(fakeDemo.output()).toContain('Demo user for the password grant: username "john", password "john-secret"');
+  });
+
+  it("password: PASSWORD → authenticateUser → /auth/token/issue → tokens", async () => {
+    const from = fakeDemo.output().length;
+    const response = await fakePassword("john", "john-secret");
+    const tokens = await oauth.processGenericTokenEndpointResponse(fakeAs, app, response);
+    expect(tokens).toMatchObject({ token_type: "bearer", expires_in: 3600 });
+    expect(tokens.access_token).toEqual(expect.any(String));
+    expect(tokens.refresh_token).toEqual(expect.any(String));
+    expect(authleteLines(from)).toEqual([
+      "[fake Authlete] /auth/token → 200 PASSWORD",
+      "[fake Authlete] /auth/token/issue → 200 OK",
+    ]);
+  });
+
+  it("password: a wrong password ends in /auth/token/fail and invalid_grant", async () => {
+    const from = fakeDemo.output().length;
+    const response = await fakePassword("john", "wrong");
+    const error = await errorOf(oauth.processGenericTokenEndpointResponse(fakeAs, app, response));
+    expect(error).toMatchObject({ status: 400, error: "invalid_grant" });
+    expect(authleteLines(from)).toEqual([
+      "[fake Authlete] /auth/token → 200 PASSWORD",
+      "[fake Authlete] /auth/token/fail → 200 BAD_REQUEST",
+    ]);
+  });
+
+  it("client_credentials: tokens straight from /auth/token", async () => {
+    const response = await oauth.clientCredentialsGrantRequest(fakeAs, app, appAuth, { scope: "read" }, insecure);
+    expect(await oauth.processClientCredentialsResponse(fakeAs, app, response)).toMatchObject({
+      token_type: "bearer",
+      scope: "read",
+    });
+  });
+});
+
+describe("the demo with AUTHLETE_MOCK=prism", () => {
   let prismDemo: DemoProcess;
   let prismUrl: string;
 
   beforeAll(async () => {
-    prismDemo = await startDemoProcess({});
+    prismDemo = await startDemoProcess({ AUTHLETE_MOCK: "prism" });
     prismUrl = /Prism mock of the bundled spec at (http:\/\/\S+)\)/.exec(prismDemo.output())?.[1] ?? "";
     expect(prismUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });

@@ -26,6 +26,14 @@ export const RELIABILITY_ACCESS_TOKEN = "rel-svc-token-Hq3Vn8Wd2Lk5Jp7Tz";
 /** The fault-injection and retry tests' service access token. */
 export const FAULT_ACCESS_TOKEN = "svc-token-Fault-7Qw2Zr9Lp4Xk";
 
+/**
+ * The access token `createFakeAuthlete()` of `authlete-token/testing` accepts by default (its
+ * `FAKE_ACCESS_TOKEN`, used by the demo and the testing example too).
+ */
+export const FAKE_AUTHLETE_ACCESS_TOKEN = "fake-authlete-access-token-7Kp2";
+/** The testing tests' own service access token, given to `createFakeAuthlete({ accessToken })`. */
+export const TESTING_ACCESS_TOKEN = "svc-token-Testing-Jx5Rw2Nq8";
+
 /** The token test/runtimes/smoke.ts (run by Deno and Bun, which keep it standalone) uses. */
 export const RUNTIME_ACCESS_TOKEN = "runtime-smoke-access-token";
 
@@ -46,6 +54,11 @@ export const RELIABILITY_CLIENT_SECRET = "rel-cl!ent:s3cret/+=%Ω";
 
 /** The fault-injection and retry tests' client secret. */
 export const FAULT_CLIENT_SECRET = "client-secret-Fault-3e5d7c9b1a";
+
+/** The testing tests' client secret, registered with the fake Authlete. */
+export const TESTING_CLIENT_SECRET = "client-secret-Testing-4Hd8Vb2Ke";
+/** The client secret of the documented testing example (examples/testing). */
+export const EXAMPLE_CLIENT_SECRET = "example-client-secret-Lq6Ts";
 
 /**
  * Every access and refresh token the suite's Authlete stand-ins issue starts with this. Issued
@@ -70,6 +83,8 @@ export const SECRETS: readonly Secret[] = Object.freeze([
   { name: "PRISM_ACCESS_TOKEN", value: PRISM_ACCESS_TOKEN, kind: "access token" },
   { name: "RELIABILITY_ACCESS_TOKEN", value: RELIABILITY_ACCESS_TOKEN, kind: "access token" },
   { name: "FAULT_ACCESS_TOKEN", value: FAULT_ACCESS_TOKEN, kind: "access token" },
+  { name: "FAKE_AUTHLETE_ACCESS_TOKEN", value: FAKE_AUTHLETE_ACCESS_TOKEN, kind: "access token" },
+  { name: "TESTING_ACCESS_TOKEN", value: TESTING_ACCESS_TOKEN, kind: "access token" },
   { name: "RUNTIME_ACCESS_TOKEN", value: RUNTIME_ACCESS_TOKEN, kind: "access token" },
   { name: "CLIENT_SECRET", value: CLIENT_SECRET, kind: "client secret" },
   { name: "ENDPOINT_CLIENT_SECRET", value: ENDPOINT_CLIENT_SECRET, kind: "client secret" },
@@ -79,6 +94,8 @@ export const SECRETS: readonly Secret[] = Object.freeze([
   { name: "MALFORMED_BASIC_SECRET", value: MALFORMED_BASIC_SECRET, kind: "client secret" },
   { name: "RELIABILITY_CLIENT_SECRET", value: RELIABILITY_CLIENT_SECRET, kind: "client secret" },
   { name: "FAULT_CLIENT_SECRET", value: FAULT_CLIENT_SECRET, kind: "client secret" },
+  { name: "TESTING_CLIENT_SECRET", value: TESTING_CLIENT_SECRET, kind: "client secret" },
+  { name: "EXAMPLE_CLIENT_SECRET", value: EXAMPLE_CLIENT_SECRET, kind: "client secret" },
 ] as const);
 
 /**

@@ -20,6 +20,7 @@ import {
   toNodeHandler,
   VERSION,
 } from "../../src/index.js";
+import { createFakeAuthlete } from "../../src/testing/index.js";
 
 export interface SmokeCheck {
   name: string;
@@ -237,6 +238,21 @@ export async function smoke(): Promise<SmokeReport> {
       expect(response.status === 200, `status ${response.status}`);
       const body = (await response.json()) as { access_token?: string };
       expect(body.access_token === "AT-smoke", `body ${JSON.stringify(body)}`);
+    });
+
+    await check("authlete-token/testing: the in-process fake walks a password grant", async () => {
+      const fake = createFakeAuthlete();
+      const withFake = createTokenEndpoint({ client: createTokenClient(fake), authenticateUser: () => "1001" });
+      const response = await withFake(
+        form(
+          "https://as.example.com/token",
+          encodeBasicCredentials("c1", "secret"),
+          "grant_type=password&username=u&password=p",
+        ),
+      );
+      expect(response.status === 200, `status ${response.status}`);
+      const operations = fake.calls.map((call) => `${call.operation} ${call.action}`).join(", ");
+      expect(operations === "token PASSWORD, issue OK", `calls ${operations}`);
     });
   } finally {
     await served?.close();

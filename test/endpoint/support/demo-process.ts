@@ -14,7 +14,8 @@ export interface DemoProcess {
 
 export async function startDemoProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<DemoProcess> {
   const base: Record<string, string | undefined> = { ...process.env };
-  for (const name of ["AUTHLETE_BASE_URL", "AUTHLETE_SERVICE_ID", "AUTHLETE_ACCESS_TOKEN"]) delete base[name];
+  for (const name of ["AUTHLETE_BASE_URL", "AUTHLETE_SERVICE_ID", "AUTHLETE_ACCESS_TOKEN", "AUTHLETE_MOCK"])
+    delete base[name];
   const child = spawn(process.execPath, ["examples/token-endpoint/server.js"], {
     cwd: ROOT,
     env: { ...base, PORT: "0", HOST: "127.0.0.1", ...env },
