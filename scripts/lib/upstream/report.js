@@ -1,0 +1,106 @@
+// @ts-check
+// reports/<api>/upstream.json and upstream.md: what `npm run upstream` found, for machines and for
+// job summaries. Both are rendered from the same model; nothing in them changes from run to run
+// for the same inputs (no date, no absolute path).
+
+/**
+ * @typedef {object} UpstreamEntry
+ * @property {string} kind
+ * @property {string} field
+ * @property {string[]} operations
+ * @property {{ pointer: string, value: string }} upstream
+ * @property {{ pointer: string, value: string }} ours
+ * @property {boolean} declared
+ * @property {string} [reason] the declaration's reason, when declared
+ */
+
+/**
+ * @typedef {object} UpstreamReport
+ * @property {string} api
+ * @property {string} spec the vendor spec, as given (relative to the config's folder when inside it)
+ * @property {string} root our root file, relative to the config's folder
+ * @property {UpstreamEntry[]} findings
+ * @property {{ pointer: string, kind: string, upstream: string, reason: string, property?: string }[]} stale
+ * @property {{ undeclared: number, declared: number, stale: number }} counts
+ * @property {boolean} passed
+ */
+
+/**
+ * Folds findings that are the same difference reached from several operations into one entry.
+ * @param {{ finding: import("./compare.js").Finding, declaration: import("./declarations.js").Declaration | undefined }[]} judged
+ * @returns {UpstreamEntry[]}
+ */
+export function toEntries(judged) {
+  /** @type {Map<string, UpstreamEntry>} */
+  const entries = new Map();
+  for (const { finding, declaration } of judged) {
+    const key = JSON.stringify([finding.kind, finding.upstream, finding.ours]);
+    const known = entries.get(key);
+    if (known) {
+      if (!known.operations.includes(finding.operation)) known.operations.push(finding.operation);
+      continue;
+    }
+    entries.set(key, {
+      kind: finding.kind,
+      field: finding.field,
+      operations: [finding.operation],
+      upstream: finding.upstream,
+      ours: finding.ours,
+      declared: declaration !== undefined,
+      ...(declaration ? { reason: declaration.reason } : {}),
+    });
+  }
+  return [...entries.values()];
+}
+
+/**
+ * One line for an undeclared difference, naming the field.
+ * @param {UpstreamEntry} entry
+ */
+export function formatEntry(entry) {
+  return `${entry.field}: ${entry.kind.replace(/-/g, " ")} (upstream ${entry.upstream.value}, ours ${entry.ours.value}) in ${entry.operations[0]}`;
+}
+
+/** @param {UpstreamReport} report */
+export function renderUpstreamJson(report) {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** @param {UpstreamReport} report */
+export function renderUpstreamMarkdown(report) {
+  const { counts } = report;
+  const verdict = report.passed
+    ? `✅ **${report.api}** matches \`${report.spec}\`: ${counts.declared} declared deviation(s), nothing undeclared.`
+    : `❌ **${report.api}** drifts from \`${report.spec}\`: ${counts.undeclared} undeclared difference(s), ${counts.stale} stale declaration(s), ${counts.declared} declared.`;
+  const lines = [`### Upstream drift: ${report.api}`, "", verdict, ""];
+  if (report.findings.length > 0) {
+    lines.push("| | Field | Kind | Upstream | Ours | Reason |", "|---|---|---|---|---|---|");
+    const ordered = [...report.findings.filter((f) => !f.declared), ...report.findings.filter((f) => f.declared)];
+    for (const f of ordered) {
+      lines.push(
+        `| ${f.declared ? "declared" : "❌ **undeclared**"} | \`${cell(f.field)}\` | ${f.kind} | ${code(f.upstream.value)} | ${code(f.ours.value)} | ${cell(f.reason ?? "")} |`,
+      );
+    }
+    lines.push("");
+  }
+  if (report.stale.length > 0) {
+    lines.push("Stale declarations (the difference they declare is gone: remove them):", "");
+    for (const s of report.stale) {
+      lines.push(
+        `- \`${cell(s.pointer)}\`${s.property ? ` (${cell(s.property)})` : ""}: ${s.kind}, upstream ${code(s.upstream)}`,
+      );
+    }
+    lines.push("");
+  }
+  return `${lines.join("\n")}`;
+}
+
+/** @param {string} text */
+function cell(text) {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+/** @param {string} text */
+function code(text) {
+  return `\`${cell(text).replace(/`/g, "'")}\``;
+}
