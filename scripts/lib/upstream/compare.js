@@ -53,7 +53,7 @@ const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "tr
 export function compareDocuments(upstream, ours) {
   /** @type {Finding[]} */
   const findings = [];
-  const upstreamPaths = new Map(Object.entries(upstream.paths ?? {}).map(([path, item]) => [templateKey(path), path]));
+  const upstreamPaths = new Map(Object.keys(upstream.paths ?? {}).map((path) => [templateKey(path), path]));
   for (const [path, rawItem] of Object.entries(ours.paths ?? {})) {
     const item = follow(ours, { node: rawItem, pointer: `#/paths/${escapeSegment(path)}` });
     const upstreamPath = upstreamPaths.get(templateKey(path));
@@ -173,11 +173,13 @@ function compareSchemas(context, place, up, ours) {
     });
   const upTypes = up.types.join(" | ");
   const oursTypes = ours.types.join(" | ");
-  if (upTypes !== oursTypes) report("type-changed", upTypes, oursTypes);
+  const retyped = upTypes !== oursTypes;
+  if (retyped) report("type-changed", upTypes, oursTypes);
   if (up.nullable !== ours.nullable) report("nullable-changed", nullability(up), nullability(ours));
   compareEnums(up, ours, report);
   // The rest is the same for every use of a pair of schemas: walk it once (and end cycles).
-  if (context.visited.has(key)) return;
+  // A retyped schema is one finding, not one per member of the old shape.
+  if (retyped || context.visited.has(key)) return;
   context.visited.add(key);
   compareProperties(context, place, up, ours);
   if (up.items && ours.items) {

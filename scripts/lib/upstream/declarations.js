@@ -114,7 +114,7 @@ export function applyDeclarations(findings, declarations) {
     const declaration = declarations.find(
       (d) =>
         d.kind === finding.kind &&
-        d.upstream === finding.upstream.value &&
+        (d.upstream === "*" || d.upstream === finding.upstream.value) &&
         finding.anchors.some((a) => a.pointer === d.pointer && a.property === d.property),
     );
     if (declaration) used.add(declaration);

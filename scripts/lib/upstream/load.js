@@ -29,11 +29,10 @@ import {
  * @returns {Promise<LoadedSpec>}
  */
 export async function loadSpec(root, { cwd, settings, config }) {
-  const policy = await specPolicy(root, {
-    ...settings,
-    cwd,
+  const policy = {
+    ...(await specPolicy(root, { ...settings, cwd })),
     remoteHint: "allow them with x-authlete-token.allow-remote-refs: true in the config",
-  });
+  };
   const apiConfig = config ?? (await core.createConfig({}));
   const resolver = createSpecResolver(core, policy, apiConfig.resolve);
   try {

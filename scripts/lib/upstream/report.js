@@ -47,7 +47,7 @@ export function toEntries(judged) {
       upstream: finding.upstream,
       ours: finding.ours,
       declared: declaration !== undefined,
-      ...(declaration ? { reason: declaration.reason } : {}),
+      ...(declaration ? { reason: declaration.reason.trim() } : {}),
     });
   }
   return [...entries.values()];
