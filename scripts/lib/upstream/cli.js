@@ -14,9 +14,6 @@ import { applyDeclarations, collectDeclarations, DeclarationError } from "./decl
 import { loadSpec } from "./load.js";
 import { formatEntry, renderUpstreamJson, renderUpstreamMarkdown, toEntries } from "./report.js";
 
-/** The report files of one API, in `reports/<api>/`. */
-export const UPSTREAM_REPORT_FILES = Object.freeze(["upstream.md", "upstream.json"]);
-
 const USAGE = `Usage: npm run upstream -- --spec FILE [--config PATH] [--reports DIR] [--max-spec-size SIZE] [--verbose]
 
 Compares every API of the config with the vendor's spec FILE (e.g. Authlete's published OpenAPI

@@ -160,7 +160,9 @@ function compareContent(context, label, oursBody, upBody) {
  * @param {SchemaView} ours
  */
 function compareSchemas(context, place, up, ours) {
-  const key = `${up.pointer}|${ours.pointer}|${place.parent ? "p" : "r"}`;
+  // Where each side was reached from is part of the key: a declaration may sit on the referencing
+  // node, so a shared schema is walked once per place that uses it (and a cycle ends at its ref).
+  const key = JSON.stringify([up.chain[0], ours.chain[0], up.pointer, ours.pointer]);
   const anchors = valueAnchors(place, ours);
   const report = (/** @type {string} */ kind, /** @type {string} */ upValue, /** @type {string} */ oursValue) =>
     context.findings.push({
@@ -189,6 +191,15 @@ function compareSchemas(context, place, up, ours) {
       { label: place.label, field, parent: undefined },
       viewSchema(context.upstream, up.items),
       viewSchema(context.ours, ours.items),
+    );
+  }
+  if (up.additional && ours.additional) {
+    const field = `${place.field}{}`;
+    compareSchemas(
+      context,
+      { label: place.label, field, parent: undefined },
+      viewSchema(context.upstream, up.additional),
+      viewSchema(context.ours, ours.additional),
     );
   }
   const upVariants = up.variants?.members ?? [];

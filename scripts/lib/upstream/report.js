@@ -3,6 +3,9 @@
 // job summaries. Both are rendered from the same model; nothing in them changes from run to run
 // for the same inputs (no date, no absolute path).
 
+/** The report files of one API, in `reports/<api>/`, as reports/index.html links them. */
+export const UPSTREAM_REPORT_FILES = Object.freeze(["upstream.md", "upstream.json"]);
+
 /**
  * @typedef {object} UpstreamEntry
  * @property {string} kind
@@ -34,10 +37,13 @@ export function toEntries(judged) {
   /** @type {Map<string, UpstreamEntry>} */
   const entries = new Map();
   for (const { finding, declaration } of judged) {
-    const key = JSON.stringify([finding.kind, finding.upstream, finding.ours]);
+    // Declared on one path and not on another: both are listed.
+    const key = JSON.stringify([finding.kind, finding.upstream, finding.ours, declaration !== undefined]);
     const known = entries.get(key);
     if (known) {
       if (!known.operations.includes(finding.operation)) known.operations.push(finding.operation);
+      // The shortest way to the field names it best (a recursive schema is met again deeper down).
+      if (finding.field.length < known.field.length) known.field = finding.field;
       continue;
     }
     entries.set(key, {

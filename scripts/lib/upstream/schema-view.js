@@ -19,6 +19,7 @@ import { unescapePointerFragment } from "@redocly/openapi-core";
  * @property {Set<string>} required
  * @property {unknown[] | undefined} enum the allowed values without `null`; undefined: no enum
  * @property {Located | undefined} items
+ * @property {Located | undefined} additional a schema-valued `additionalProperties` (a map's values)
  * @property {{ keyword: string, members: Located[] } | undefined} variants `oneOf`/`anyOf` without null branches
  */
 
@@ -84,6 +85,7 @@ export function viewSchema(document, start) {
     required: new Set(),
     enum: undefined,
     items: undefined,
+    additional: undefined,
     variants: undefined,
   };
   const types = new Set();
@@ -104,6 +106,9 @@ export function viewSchema(document, start) {
   if (node.items !== undefined && !Array.isArray(node.items)) {
     view.items = { node: node.items, pointer: `${pointer}/items` };
   }
+  if (isObject(node.additionalProperties)) {
+    view.additional = { node: node.additionalProperties, pointer: `${pointer}/additionalProperties` };
+  }
   // allOf: every member applies, so their properties and required lists add up.
   if (Array.isArray(node.allOf)) {
     for (const [i, member] of node.allOf.entries()) {
@@ -112,6 +117,7 @@ export function viewSchema(document, start) {
       for (const [name, located] of part.properties) if (!view.properties.has(name)) view.properties.set(name, located);
       for (const name of part.required) view.required.add(name);
       view.items ??= part.items;
+      view.additional ??= part.additional;
       view.enum ??= part.enum;
     }
   }
