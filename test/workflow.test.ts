@@ -54,3 +54,32 @@ describe("CI workflow .github/workflows/api.yml", () => {
     expect(text).toContain("fetch-depth: 0");
   });
 });
+
+describe("CI workflow .github/workflows/upstream.yml", () => {
+  const UPSTREAM = join(repoRoot, ".github", "workflows", "upstream.yml");
+
+  it("passes action-validator (GitHub's workflow schema)", async () => {
+    const result = await validate(UPSTREAM);
+    expect(result.code, `${result.stdout}${result.stderr}`).toBe(0);
+  });
+
+  it("runs on demand with a spec input and appends upstream.md to the job summary", async () => {
+    const text = await readFile(UPSTREAM, "utf8");
+    expect(text).toContain("workflow_dispatch:");
+    expect(text).toMatch(/inputs:\n\s+spec:/);
+    // The input reaches the shell through the environment only.
+    expect(text).not.toMatch(/run:[^\n]*\$\{\{\s*inputs\./);
+    const steps = [
+      "run: npm ci",
+      'run: npm run upstream -- --spec "$SPEC_FILE"',
+      "reports/*/upstream.md",
+      '>> "$GITHUB_STEP_SUMMARY"',
+    ];
+    let at = -1;
+    for (const step of steps) {
+      const index = text.indexOf(step);
+      expect(index, step).toBeGreaterThan(at);
+      at = index;
+    }
+  });
+});
