@@ -45,9 +45,17 @@ describe.skipIf(!existsSync(VENDOR_SPEC))("npm run upstream against Authlete's p
     const result = await runNode([SCRIPT, "--spec", VENDOR_SPEC, "--reports", reports], ROOT);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/✓ authlete-token: 0 undeclared, 0 stale, \d+ declared deviation/);
+    expect(result.stdout).toMatch(
+      /✓ authlete-token: 0 undeclared, 0 stale, \d+ declared difference\(s\) \(\d+ declaration\(s\)\)/,
+    );
+    expect(result.stdout).toContain(
+      'declared: #/components/schemas/TokenRequest/properties/properties: type-changed, upstream "string" (1 finding(s))',
+    );
     const report = JSON.parse(await readFile(join(reports, "authlete-token/upstream.json"), "utf8"));
     expect(report.passed).toBe(true);
+    expect(report.declarations).toContainEqual(
+      expect.objectContaining({ pointer: "#/components/schemas/TokenRequest/properties/properties", covers: 1 }),
+    );
     expect(report.findings.every((f: { declared: boolean }) => f.declared)).toBe(true);
     expect(report.findings).toContainEqual(
       expect.objectContaining({
@@ -86,6 +94,8 @@ describe.skipIf(!existsSync(VENDOR_SPEC))("npm run upstream against Authlete's p
     expect(line("TokenFailRequest.reason: required changed (upstream optional, ours required)")).toBeDefined();
     expect(line("TokenResponse.authorizationDetails.elements[].actions[]: type changed")).toBeDefined();
     expect(line("stale deviation at #/components/schemas/TokenRequest/properties/properties")).toBeDefined();
+    const report = JSON.parse(await readFile(join(dir, "modified", "authlete-token/upstream.json"), "utf8"));
+    expect(report).toMatchObject({ passed: false, counts: { undeclared: 6, stale: 1 } });
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 

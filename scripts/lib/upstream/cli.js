@@ -10,7 +10,7 @@ import { reportDirName } from "../reports/model.js";
 import { parseSize, SpecInputError } from "../spec-guard.js";
 import { OutputWriteError, writeOutput } from "../write-output.js";
 import { compareDocuments } from "./compare.js";
-import { applyDeclarations, collectDeclarations, DeclarationError } from "./declarations.js";
+import { applyDeclarations, collectDeclarations, DeclarationError, describeDeclaration } from "./declarations.js";
 import { loadSpec } from "./load.js";
 import { formatEntry, renderUpstreamJson, renderUpstreamMarkdown, toEntries } from "./report.js";
 
@@ -100,16 +100,18 @@ async function compareAll(options) {
       if (error instanceof DeclarationError) throw new SpecInputError(`${ours.shown}: ${error.message}`);
       throw error;
     }
-    const { judged, stale } = applyDeclarations(compareDocuments(vendor.document, ours.document), declarations);
+    const { judged, stale, covers } = applyDeclarations(compareDocuments(vendor.document, ours.document), declarations);
     const findings = toEntries(judged);
     const undeclared = findings.filter((f) => !f.declared);
     const declared = findings.length - undeclared.length;
     for (const entry of undeclared) console.error(`✗ ${api.name}: ${formatEntry(entry)}`);
     for (const s of stale) {
-      const target = s.property ? ` (property ${s.property})` : "";
       console.error(
-        `! ${api.name}: stale deviation at ${s.pointer}${target}: ${s.kind} with upstream "${s.upstream}" no longer differs; remove the declaration`,
+        `! ${api.name}: stale deviation at ${describeDeclaration(s)}: no longer differs; remove the declaration`,
       );
+    }
+    for (const [d, count] of covers) {
+      if (count > 0) console.log(`  declared: ${describeDeclaration(d)} (${count} finding(s))`);
     }
     const passed = undeclared.length === 0 && stale.length === 0;
     if (!passed) code = 1;
@@ -119,23 +121,29 @@ async function compareAll(options) {
       spec: portable(relative(loaded.configDir, specFile)),
       root: portable(relative(loaded.configDir, api.root)),
       findings,
-      stale: stale.map((s) => ({
-        pointer: s.pointer,
-        kind: s.kind,
-        upstream: s.upstream,
-        reason: s.reason,
-        ...(s.property ? { property: s.property } : {}),
-      })),
+      declarations: [...covers].map(([d, count]) => ({ ...declarationJson(d), covers: count })),
+      stale: stale.map(declarationJson),
       counts: { undeclared: undeclared.length, declared, stale: stale.length },
       passed,
     };
     const dir = join(reportsDir, reportDirName(api.name));
     await writeOutput(join(dir, "upstream.json"), renderUpstreamJson(report));
     await writeOutput(join(dir, "upstream.md"), renderUpstreamMarkdown(report));
-    const summary = `${api.name}: ${undeclared.length} undeclared, ${stale.length} stale, ${declared} declared deviation(s) against ${vendor.shown}; ${portable(relative(cwd, dir)) || "."}/upstream.{json,md}`;
+    const summary = `${api.name}: ${undeclared.length} undeclared, ${stale.length} stale, ${declared} declared difference(s) (${declarations.length - stale.length} declaration(s)) against ${vendor.shown}; ${portable(relative(cwd, dir)) || "."}/upstream.{json,md}`;
     (passed ? console.log : console.error)(`${passed ? "✓" : "✗"} ${summary}`);
   }
   return code;
+}
+
+/** @param {import("./declarations.js").Declaration} d */
+function declarationJson(d) {
+  return {
+    pointer: d.pointer,
+    kind: d.kind,
+    upstream: d.upstream,
+    reason: d.reason.trim(),
+    ...(d.property === undefined ? {} : { property: d.property }),
+  };
 }
 
 /** @param {string} path */

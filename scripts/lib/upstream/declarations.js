@@ -104,12 +104,14 @@ function parse(value, pointer) {
 }
 
 /**
- * Marks each finding declared or not, and lists the declarations that cover nothing (stale).
+ * Marks each finding declared or not, counts what each declaration covers, and lists the
+ * declarations that cover nothing (stale).
  * @param {import("./compare.js").Finding[]} findings
  * @param {Declaration[]} declarations
  */
 export function applyDeclarations(findings, declarations) {
-  const used = new Set();
+  /** @type {Map<Declaration, number>} */
+  const covers = new Map(declarations.map((d) => [d, 0]));
   const judged = findings.map((finding) => {
     const declaration = declarations.find(
       (d) =>
@@ -117,9 +119,18 @@ export function applyDeclarations(findings, declarations) {
         (d.upstream === "*" || d.upstream === finding.upstream.value) &&
         finding.anchors.some((a) => a.pointer === d.pointer && a.property === d.property),
     );
-    if (declaration) used.add(declaration);
+    if (declaration) covers.set(declaration, (covers.get(declaration) ?? 0) + 1);
     return { finding, declaration };
   });
-  const stale = declarations.filter((d) => !used.has(d));
-  return { judged, stale };
+  const stale = declarations.filter((d) => covers.get(d) === 0);
+  return { judged, stale, covers };
+}
+
+/**
+ * One line for a declaration: where it is, what it declares.
+ * @param {Declaration} d
+ */
+export function describeDeclaration(d) {
+  const target = d.property === undefined ? "" : d.property === "*" ? " (every property)" : ` (property ${d.property})`;
+  return `${d.pointer}${target}: ${d.kind}, upstream ${JSON.stringify(d.upstream)}`;
 }

@@ -17,13 +17,16 @@ export const UPSTREAM_REPORT_FILES = Object.freeze(["upstream.md", "upstream.jso
  * @property {string} [reason] the declaration's reason, when declared
  */
 
+/** @typedef {{ pointer: string, kind: string, upstream: string, reason: string, property?: string }} DeclarationJson */
+
 /**
  * @typedef {object} UpstreamReport
  * @property {string} api
  * @property {string} spec the vendor spec, as given (relative to the config's folder when inside it)
  * @property {string} root our root file, relative to the config's folder
  * @property {UpstreamEntry[]} findings
- * @property {{ pointer: string, kind: string, upstream: string, reason: string, property?: string }[]} stale
+ * @property {(DeclarationJson & { covers: number })[]} declarations every declaration and how many findings it covers
+ * @property {DeclarationJson[]} stale the declarations that cover nothing
  * @property {{ undeclared: number, declared: number, stale: number }} counts
  * @property {boolean} passed
  */
