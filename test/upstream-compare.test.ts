@@ -137,6 +137,32 @@ describe("upstream comparer", () => {
     expect(compare(up, ours).undeclared.sort()).toEqual(["Node.label property-removed", "Node.name property-added"]);
   });
 
+  it("compares oneOf branches in order, map values, and reports a different number of branches", () => {
+    const up = documentWith(
+      object({
+        either: { oneOf: [{ type: "string" }, object({ n: { type: "integer" } })] },
+        labels: { type: "object", additionalProperties: { type: "string" } },
+        choice: { anyOf: [{ type: "string" }, { type: "integer" }] },
+      }),
+      {},
+    );
+    const ours = documentWith(
+      object({
+        either: { oneOf: [{ type: "string" }, object({ n: { type: "number" } })] },
+        labels: { type: "object", additionalProperties: { type: "integer" } },
+        choice: { anyOf: [{ type: "string" }, { type: "integer" }, { type: "boolean" }] },
+      }),
+      {},
+    );
+    expect(
+      compare(up, ours).entries.map((e) => [e.field.replace(/^[^.]+\./, ""), e.kind, e.upstream.value, e.ours.value]),
+    ).toEqual([
+      ["either(oneOf 1).n", "type-changed", "integer", "number"],
+      ["labels{}", "type-changed", "string", "integer"],
+      ["choice", "variants-changed", "anyOf of 2", "anyOf of 3"],
+    ]);
+  });
+
   it("ignores upstream operations the fragment does not describe, and reports ours that upstream lacks", () => {
     const up = documentWith(object({}), object({}));
     up.paths["/api/{serviceId}/other"] = up.paths["/api/{serviceId}/thing"];
