@@ -101,13 +101,19 @@ async function compareAll(options) {
       throw error;
     }
     const { judged, stale, covers } = applyDeclarations(compareDocuments(vendor.document, ours.document), declarations);
-    const findings = toEntries(judged);
+    // Each side's `file:line:col` where it can be told, relative to the config (deterministic).
+    const findings = toEntries(judged).map((entry) => ({
+      ...entry,
+      upstream: withSource(entry.upstream, vendor.locate(entry.upstream.pointer, loaded.configDir)),
+      ours: withSource(entry.ours, ours.locate(entry.ours.pointer, loaded.configDir)),
+    }));
     const undeclared = findings.filter((f) => !f.declared);
     const declared = findings.length - undeclared.length;
     for (const entry of undeclared) console.error(`✗ ${api.name}: ${formatEntry(entry)}`);
     for (const s of stale) {
+      const at = ours.locate(s.pointer, loaded.configDir);
       console.error(
-        `! ${api.name}: stale deviation at ${describeDeclaration(s)}: no longer differs; remove the declaration`,
+        `! ${api.name}: stale deviation at ${describeDeclaration(s)}${at ? ` (${at})` : ""}: no longer differs; remove the declaration`,
       );
     }
     for (const [d, count] of covers) {
@@ -144,6 +150,14 @@ function declarationJson(d) {
     reason: d.reason.trim(),
     ...(d.property === undefined ? {} : { property: d.property }),
   };
+}
+
+/**
+ * @param {{ pointer: string, value: string }} side
+ * @param {string | undefined} source
+ */
+function withSource(side, source) {
+  return source === undefined ? side : { ...side, source };
 }
 
 /** @param {string} path */

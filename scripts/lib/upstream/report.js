@@ -11,8 +11,8 @@ export const UPSTREAM_REPORT_FILES = Object.freeze(["upstream.md", "upstream.jso
  * @property {string} kind
  * @property {string} field
  * @property {string[]} operations
- * @property {{ pointer: string, value: string }} upstream
- * @property {{ pointer: string, value: string }} ours
+ * @property {{ pointer: string, value: string, source?: string }} upstream `source`: `file:line:col`, when known
+ * @property {{ pointer: string, value: string, source?: string }} ours
  * @property {boolean} declared
  * @property {string} [reason] the declaration's reason, when declared
  */
@@ -67,7 +67,8 @@ export function toEntries(judged) {
  * @param {UpstreamEntry} entry
  */
 export function formatEntry(entry) {
-  return `${entry.field}: ${entry.kind.replace(/-/g, " ")} (upstream ${entry.upstream.value}, ours ${entry.ours.value}) in ${entry.operations[0]}`;
+  const at = entry.ours.source ? `; ours at ${entry.ours.source}` : "";
+  return `${entry.field}: ${entry.kind.replace(/-/g, " ")} (upstream ${entry.upstream.value}, ours ${entry.ours.value}) in ${entry.operations[0]}${at}`;
 }
 
 /** @param {UpstreamReport} report */
