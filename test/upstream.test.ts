@@ -75,7 +75,10 @@ describe.skipIf(!existsSync(VENDOR_SPEC))("npm run upstream against Authlete's p
       }),
     );
     const markdown = await readFile(join(reports, "authlete-token/upstream.md"), "utf8");
-    expect(markdown).toContain("| declared | `TokenRequest.properties` | type-changed | `string` | `array` |");
+    expect(markdown).toContain("declared difference(s)</summary>");
+    expect(markdown).toContain(
+      "| `TokenRequest.properties` | type-changed | `string` | `array` | Authlete's published",
+    );
   });
 
   it("names every undeclared difference of a modified copy, and a declaration that went stale", async () => {
@@ -107,6 +110,10 @@ describe.skipIf(!existsSync(VENDOR_SPEC))("npm run upstream against Authlete's p
     expect(line("stale deviation at #/components/schemas/TokenRequest/properties/properties")).toBeDefined();
     const report = JSON.parse(await readFile(join(dir, "modified", "authlete-token/upstream.json"), "utf8"));
     expect(report).toMatchObject({ passed: false, counts: { undeclared: 6, stale: 1 } });
+    const markdown = await readFile(join(dir, "modified", "authlete-token/upstream.md"), "utf8");
+    expect(markdown).toMatch(
+      /\| `TokenResponse\.sessionId` \| type-changed \| `integer` \| `string` \| `openapi\/components\/schemas\/TokenResponse\.yaml:\d+:\d+` \|/,
+    );
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 

@@ -76,20 +76,22 @@ export function renderUpstreamJson(report) {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-/** @param {UpstreamReport} report */
+/**
+ * The job-summary view: the verdict, the undeclared differences (where ours is), the stale
+ * declarations, then the declared ones folded away with their reasons.
+ * @param {UpstreamReport} report
+ */
 export function renderUpstreamMarkdown(report) {
   const { counts } = report;
   const verdict = report.passed
-    ? `✅ **${report.api}** matches \`${report.spec}\`: ${counts.declared} declared deviation(s), nothing undeclared.`
+    ? `✅ **${report.api}** matches \`${report.spec}\`: ${counts.declared} declared difference(s), nothing undeclared.`
     : `❌ **${report.api}** drifts from \`${report.spec}\`: ${counts.undeclared} undeclared difference(s), ${counts.stale} stale declaration(s), ${counts.declared} declared.`;
   const lines = [`### Upstream drift: ${report.api}`, "", verdict, ""];
-  if (report.findings.length > 0) {
-    lines.push("| | Field | Kind | Upstream | Ours | Reason |", "|---|---|---|---|---|---|");
-    const ordered = [...report.findings.filter((f) => !f.declared), ...report.findings.filter((f) => f.declared)];
-    for (const f of ordered) {
-      lines.push(
-        `| ${f.declared ? "declared" : "❌ **undeclared**"} | \`${cell(f.field)}\` | ${f.kind} | ${code(f.upstream.value)} | ${code(f.ours.value)} | ${cell(f.reason ?? "")} |`,
-      );
+  const undeclared = report.findings.filter((f) => !f.declared);
+  if (undeclared.length > 0) {
+    lines.push("| Field | Kind | Upstream | Ours | Where (ours) |", "|---|---|---|---|---|");
+    for (const f of undeclared) {
+      lines.push(`| ${row(f)} | ${f.ours.source ? code(f.ours.source) : ""} |`);
     }
     lines.push("");
   }
@@ -102,7 +104,19 @@ export function renderUpstreamMarkdown(report) {
     }
     lines.push("");
   }
-  return `${lines.join("\n")}`;
+  const declared = report.findings.filter((f) => f.declared);
+  if (declared.length > 0) {
+    lines.push(`<details><summary>${declared.length} declared difference(s)</summary>`, "");
+    lines.push("| Field | Kind | Upstream | Ours | Reason |", "|---|---|---|---|---|");
+    for (const f of declared) lines.push(`| ${row(f)} | ${cell(f.reason ?? "")} |`);
+    lines.push("", "</details>", "");
+  }
+  return lines.join("\n");
+}
+
+/** @param {UpstreamEntry} f */
+function row(f) {
+  return `\`${cell(f.field)}\` | ${f.kind} | ${code(f.upstream.value)} | ${code(f.ours.value)}`;
 }
 
 /** @param {string} text */
