@@ -1,15 +1,21 @@
 export type {
+  AuthorizationDetailsElement,
+  AuthzDetails,
+  CimdOptions,
   components,
   operations,
+  Pair,
   Property,
   paths,
   Result,
   TokenFailRequest,
   TokenFailResponse,
+  TokenInfo,
   TokenIssueRequest,
   TokenIssueResponse,
   TokenRequest,
   TokenResponse,
+  TokenType,
 } from "../generated/authlete-token.js";
 export {
   type AccessTokenSource,

@@ -1,7 +1,7 @@
 // `npm run report` end to end, checked in a real browser: headless Chromium opens reports/index.html
 // and api.html from disk with every non-file request refused, as on a machine with no network.
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -45,6 +45,11 @@ describe("npm run report", () => {
       { name: "authlete-token", dir: "openapi" },
       { name: "broken", dir: "broken", broken: true },
     ]);
+    // What `npm run upstream` left for one API: the index links it; the other API has none.
+    await mkdir(join(project, "reports", "authlete-token"), { recursive: true });
+    for (const file of ["upstream.md", "upstream.json"]) {
+      await writeFile(join(project, "reports", "authlete-token", file), "{}\n");
+    }
     result = await runScript("report.js", [], project);
     if (skipBrowser) return;
     userDataDir = await mkdtemp(join(tmpdir(), "chromium-profile-")); // a fresh profile every run
@@ -81,6 +86,10 @@ describe("npm run report", () => {
       }
     }
     expect(existsSync(join(reports(), "index.html"))).toBe(true);
+    const index = await readFile(join(reports(), "index.html"), "utf8");
+    expect(index).toContain('href="authlete-token/upstream.md"');
+    expect(index).toContain('href="authlete-token/upstream.json"');
+    expect(index).not.toContain('href="broken/upstream.md"');
     const stats = JSON.parse(await readFile(join(reports(), "authlete-token", "stats.json"), "utf8"));
     // One operation per file under paths/ (each holds a single `post`).
     const operations = (await readdir(join(repoRoot, "openapi/paths"))).length;

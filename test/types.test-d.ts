@@ -1,5 +1,18 @@
 import { describe, expectTypeOf, it } from "vitest";
-import type { TokenClient, TokenRequest, TokenResponse } from "../src/index.js";
+import type {
+  AuthenticatedUser,
+  AuthzDetails,
+  CimdOptions,
+  GrantHook,
+  Pair,
+  TokenClient,
+  TokenInfo,
+  TokenIssueRequest,
+  TokenIssueResponse,
+  TokenRequest,
+  TokenResponse,
+  TokenType,
+} from "../src/index.js";
 
 describe("generated types", () => {
   it("require `parameters` in a TokenRequest", () => {
@@ -50,5 +63,30 @@ describe("generated types", () => {
   it("give the client's process() the generated request and response types", () => {
     expectTypeOf<TokenClient["process"]>().parameter(0).toEqualTypeOf<TokenRequest>();
     expectTypeOf<TokenClient["process"]>().returns.toEqualTypeOf<Promise<TokenResponse>>();
+  });
+
+  it("type what a token exchange hook reads about the presented tokens (RFC 8693)", () => {
+    expectTypeOf<TokenResponse["subjectTokenInfo"]>().toEqualTypeOf<TokenInfo | null | undefined>();
+    expectTypeOf<TokenResponse["actorTokenInfo"]>().toEqualTypeOf<TokenInfo | null | undefined>();
+    expectTypeOf<TokenInfo["scopes"]>().toEqualTypeOf<string[] | undefined>();
+    expectTypeOf<TokenInfo["authorizationDetails"]>().toEqualTypeOf<AuthzDetails | undefined>();
+    expectTypeOf<TokenResponse["subjectTokenType"]>().toEqualTypeOf<TokenType | null | undefined>();
+    expectTypeOf<Parameters<GrantHook>[0]>().toEqualTypeOf<TokenResponse>();
+    const hook: GrantHook = (result) => new Response(result.subjectTokenInfo?.subject ?? "");
+    void hook;
+  });
+
+  it("type the attributes, authorization details and CIMD options Authlete adds", () => {
+    expectTypeOf<TokenResponse["clientAttributes"]>().toEqualTypeOf<Pair[] | null | undefined>();
+    expectTypeOf<TokenIssueResponse["serviceAttributes"]>().toEqualTypeOf<Pair[] | null | undefined>();
+    expectTypeOf<TokenIssueResponse["authorizationDetails"]>().toEqualTypeOf<AuthzDetails | null | undefined>();
+    expectTypeOf<TokenRequest["cimdOptions"]>().toEqualTypeOf<CimdOptions | undefined>();
+  });
+
+  it("let the password grant shorten the token lifetimes on the issue request", () => {
+    expectTypeOf<TokenIssueRequest["accessTokenDuration"]>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<TokenIssueRequest["refreshTokenDuration"]>().toEqualTypeOf<number | undefined>();
+    const user: AuthenticatedUser = { subject: "john", accessTokenDuration: 600, refreshTokenDuration: 3600 };
+    void user;
   });
 });

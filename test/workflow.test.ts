@@ -12,6 +12,16 @@ const WORKFLOW = join(repoRoot, ".github", "workflows", "api.yml");
 const validate = (file: string) =>
   run(process.execPath, [require.resolve("@action-validator/cli/cli.mjs"), file], repoRoot);
 
+/** Each of `steps` is in `text`, in this order. */
+function expectInOrder(text: string, steps: string[]) {
+  let at = -1;
+  for (const step of steps) {
+    const index = text.indexOf(step);
+    expect(index, step).toBeGreaterThan(at);
+    at = index;
+  }
+}
+
 describe("CI workflow .github/workflows/api.yml", () => {
   it("passes action-validator (GitHub's workflow schema)", async () => {
     const result = await validate(WORKFLOW);
@@ -42,15 +52,36 @@ describe("CI workflow .github/workflows/api.yml", () => {
       "run: npx redocly lint --format github-actions",
       "uses: github/codeql-action/upload-sarif@",
     ];
-    let at = -1;
-    for (const step of steps) {
-      const index = text.indexOf(step);
-      expect(index, step).toBeGreaterThan(at); // present, in this order
-      at = index;
-    }
+    expectInOrder(text, steps);
     expect(text).toContain("github.event.pull_request.base.sha");
     expect(text).toContain("reports/*/lint.md reports/*/diff.md");
     expect(text).toContain("security-events: write");
     expect(text).toContain("fetch-depth: 0");
+  });
+});
+
+describe("CI workflow .github/workflows/upstream.yml", () => {
+  const UPSTREAM = join(repoRoot, ".github", "workflows", "upstream.yml");
+
+  it("passes action-validator (GitHub's workflow schema)", async () => {
+    const result = await validate(UPSTREAM);
+    expect(result.code, `${result.stdout}${result.stderr}`).toBe(0);
+  });
+
+  it("runs on demand with a spec input and appends upstream.md to the job summary", async () => {
+    const text = await readFile(UPSTREAM, "utf8");
+    expect(text).toContain("workflow_dispatch:");
+    expect(text).toMatch(/inputs:\n\s+spec:/);
+    // The input reaches the shell through the environment only.
+    const uses = text.split("\n").filter((line) => line.includes("inputs."));
+    expect(uses).toHaveLength(1);
+    expect(uses[0]).toMatch(/^\s+SPEC: \$\{\{ inputs\.spec \}\}$/);
+    const steps = [
+      "run: npm ci",
+      'run: npm run upstream -- --spec "$SPEC_FILE"',
+      "reports/*/upstream.md",
+      '>> "$GITHUB_STEP_SUMMARY"',
+    ];
+    expectInOrder(text, steps);
   });
 });

@@ -62,7 +62,11 @@ export async function startDemo(env = process.env) {
     client,
     async authenticateUser(username, password) {
       const user = USERS.get(username);
-      return user !== undefined && user.password === password ? user.subject : undefined;
+      // The subject alone is enough; the object form also sets policy for the tokens issued,
+      // here shorter-lived tokens than the service's defaults (TokenIssueRequest).
+      return user !== undefined && user.password === password
+        ? { subject: user.subject, accessTokenDuration: 3600, refreshTokenDuration: 86400 }
+        : undefined;
     },
     // Never logs secrets: only Authlete errors and result codes reach it.
     logger: { error: (message, details) => console.error(`[token endpoint] ${message}`, details) },

@@ -317,6 +317,7 @@ async function heavyReports(results, lints, context) {
   const { buildApiHtml, writeStats } = await import("./api-docs.js");
   const { renderIndexHtml } = await import("./reports/index-html.js");
   const { LINT_REPORT_FILES } = await import("./reports/write-lint.js");
+  const { UPSTREAM_REPORT_FILES } = await import("./upstream/report.js");
   let blocking = false;
   /** @type {import("./reports/index-html.js").IndexEntry[]} */
   const entries = [];
@@ -350,6 +351,8 @@ async function heavyReports(results, lints, context) {
     const notes = [];
     if (html) html.ok ? files.push("api.html") : notes.push(`api.html not built: ${html.error}`);
     if (stats) stats.ok ? files.push("stats.json") : notes.push(`stats.json not built: ${stats.error}`);
+    // `npm run upstream` writes its own reports; the index links them once they exist.
+    for (const file of UPSTREAM_REPORT_FILES) if (existsSync(join(apiDir, file))) files.push(file);
     for (const note of notes) console.error(`✗ ${result.api.name}: ${note}`);
     if (diff) {
       printDiff(diff);

@@ -41,6 +41,9 @@ export interface GrantContext {
  * Native SSO). Return the response for the client (typically after calling Authlete's
  * `/auth/token/create`), or throw a {@link TokenEndpointError} to answer with an OAuth error.
  * `Cache-Control: no-store`, `Pragma: no-cache` and `DPoP-Nonce` are added to what you return.
+ * For a token exchange, `result.subjectTokenInfo` / `actorTokenInfo` (`TokenInfo`) describe
+ * the presented tokens when this service issued them.
+ * @see https://www.rfc-editor.org/rfc/rfc8693#section-2.1
  */
 export type GrantHook = (result: TokenResponse, context: GrantContext) => Response | Promise<Response>;
 

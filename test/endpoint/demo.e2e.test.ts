@@ -121,7 +121,7 @@ describe("oauth4webapi against the example endpoint", () => {
     await serverErrorOf(oauth.processClientCredentialsResponse(as, client, await clientCredentials()));
   });
 
-  it("password: the demo user gets tokens through /auth/token/issue", async () => {
+  it("password: the demo user gets tokens through /auth/token/issue, with the demo's token lifetimes", async () => {
     authlete.enqueue("", tokenResult("PASSWORD", { username: "john", password: "john-secret", ticket: "TKT" }));
     authlete.enqueue("/issue", tokenResult("OK", { responseContent: JSON.stringify(TOKENS) }));
     const tokens = await oauth.processGenericTokenEndpointResponse(as, client, await password("john", "john-secret"));
@@ -135,7 +135,7 @@ describe("oauth4webapi against the example endpoint", () => {
           clientSecret: CLIENT_SECRET,
         },
       ],
-      ["token/issue", { ticket: "TKT", subject: "1001" }],
+      ["token/issue", { ticket: "TKT", subject: "1001", accessTokenDuration: 3600, refreshTokenDuration: 86400 }],
     ]);
   });
 

@@ -1,0 +1,188 @@
+// @ts-check
+// The command line of `npm run upstream` (scripts/upstream.js): compare every API of the Redocly
+// config with the vendor's spec, print each undeclared difference as one line, write
+// reports/<api>/upstream.{json,md}.
+import { join, relative, resolve, sep } from "node:path";
+import { parseArgs } from "node:util";
+import { loadApis, UsageError } from "../config.js";
+import { exitCleanlyOnSignals } from "../interrupt.js";
+import { reportDirName } from "../reports/model.js";
+import { parseSize, SpecInputError } from "../spec-guard.js";
+import { OutputWriteError, writeOutput } from "../write-output.js";
+import { compareDocuments } from "./compare.js";
+import { applyDeclarations, collectDeclarations, DeclarationError, describeDeclaration } from "./declarations.js";
+import { loadSpec } from "./load.js";
+import { formatEntry, renderUpstreamJson, renderUpstreamMarkdown, toEntries } from "./report.js";
+
+const USAGE = `Usage: npm run upstream -- --spec FILE [--config PATH] [--reports DIR] [--max-spec-size SIZE] [--verbose]
+
+Compares every API of the config with the vendor's spec FILE (e.g. Authlete's published OpenAPI
+document): each of our operations against the same method and path in FILE, request body and
+200 response, structurally ($refs followed on both sides). Writes reports/<api>/upstream.json and
+upstream.md. A difference is fine only when our spec declares it next to the field with
+x-authlete-deviation (see docs/upstream.md).
+
+  --spec FILE       the vendor's spec (OpenAPI 3.0 or 3.1, YAML or JSON); required
+  --config PATH     the Redocly config to read (default: redocly.yaml)
+  --reports DIR     where reports go (default: reports/ next to the config), one directory per API
+  --max-spec-size SIZE  refuse a spec file larger than SIZE (default 64MB, or the config's setting)
+  --verbose         print stack traces of failures
+  --help            show this help
+
+Exit codes: 0 every difference is declared, 1 an undeclared difference, a stale declaration or bad
+input, 2 usage error.`;
+
+let verbose = false;
+
+/**
+ * @param {string[]} argv
+ * @returns {Promise<number>} the exit code
+ */
+export async function main(argv) {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        spec: { type: "string" },
+        config: { type: "string", default: "redocly.yaml" },
+        reports: { type: "string" },
+        "max-spec-size": { type: "string" },
+        verbose: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      allowPositionals: false,
+      strict: true,
+    }).values;
+  } catch (error) {
+    return usageError(error instanceof Error ? error.message : String(error));
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  verbose = args.verbose;
+  if (args.spec === undefined || args.spec === "") return usageError("--spec FILE is required");
+  if (args.reports === "") return usageError("--reports needs a value");
+  const maxSpecSize = args["max-spec-size"] === undefined ? undefined : parseSize(args["max-spec-size"]);
+  if (args["max-spec-size"] !== undefined && maxSpecSize === undefined) {
+    return usageError(`--max-spec-size needs a size such as 64MB or 1048576, got "${args["max-spec-size"]}"`);
+  }
+  try {
+    return await compareAll({ spec: args.spec, config: args.config, reports: args.reports, maxSpecSize });
+  } catch (error) {
+    if (error instanceof UsageError) return usageError(error.message);
+    if (error instanceof SpecInputError || error instanceof OutputWriteError) {
+      console.error(`✗ ${error.message}`);
+      if (verbose && error.stack) console.error(error.stack);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+/**
+ * @param {{ spec: string, config: string, reports: string | undefined, maxSpecSize: number | undefined }} options
+ */
+async function compareAll(options) {
+  const cwd = process.cwd();
+  const loaded = await loadApis(options.config, { maxSpecSize: options.maxSpecSize });
+  const specFile = resolve(cwd, options.spec);
+  const vendor = await loadSpec(specFile, { cwd, settings: loaded.settings });
+  const reportsDir = options.reports ? resolve(cwd, options.reports) : join(loaded.configDir, "reports");
+  let code = 0;
+  for (const api of loaded.apis) {
+    const ours = await loadSpec(api.root, { cwd, settings: loaded.settings, config: loaded.config.forAlias(api.name) });
+    let declarations;
+    try {
+      declarations = collectDeclarations(ours.document);
+    } catch (error) {
+      if (error instanceof DeclarationError) throw new SpecInputError(`${ours.shown}: ${error.message}`);
+      throw error;
+    }
+    const { judged, stale, covers } = applyDeclarations(compareDocuments(vendor.document, ours.document), declarations);
+    // Each side's `file:line:col` where it can be told, relative to the config (deterministic).
+    const findings = toEntries(judged).map((entry) => ({
+      ...entry,
+      upstream: withSource(entry.upstream, vendor.locate(entry.upstream.pointer, loaded.configDir)),
+      ours: withSource(entry.ours, ours.locate(entry.ours.pointer, loaded.configDir)),
+    }));
+    const undeclared = findings.filter((f) => !f.declared);
+    const declared = findings.length - undeclared.length;
+    for (const entry of undeclared) console.error(`✗ ${api.name}: ${formatEntry(entry)}`);
+    for (const s of stale) {
+      const at = ours.locate(s.pointer, loaded.configDir);
+      console.error(
+        `! ${api.name}: stale deviation at ${describeDeclaration(s)}${at ? ` (${at})` : ""}: no longer differs; remove the declaration`,
+      );
+    }
+    for (const [d, count] of covers) {
+      if (count > 0) console.log(`  declared: ${describeDeclaration(d)} (${count} finding(s))`);
+    }
+    const passed = undeclared.length === 0 && stale.length === 0;
+    if (!passed) code = 1;
+    /** @type {import("./report.js").UpstreamReport} */
+    const report = {
+      api: api.name,
+      spec: portable(relative(loaded.configDir, specFile)),
+      root: portable(relative(loaded.configDir, api.root)),
+      findings,
+      declarations: [...covers].map(([d, count]) => ({ ...declarationJson(d), covers: count })),
+      stale: stale.map(declarationJson),
+      counts: { undeclared: undeclared.length, declared, stale: stale.length },
+      passed,
+    };
+    const dir = join(reportsDir, reportDirName(api.name));
+    await writeOutput(join(dir, "upstream.json"), renderUpstreamJson(report));
+    await writeOutput(join(dir, "upstream.md"), renderUpstreamMarkdown(report));
+    const summary = `${api.name}: ${undeclared.length} undeclared, ${stale.length} stale, ${declared} declared difference(s) (${declarations.length - stale.length} declaration(s)) against ${vendor.shown}; ${portable(relative(cwd, dir)) || "."}/upstream.{json,md}`;
+    (passed ? console.log : console.error)(`${passed ? "✓" : "✗"} ${summary}`);
+  }
+  return code;
+}
+
+/** @param {import("./declarations.js").Declaration} d */
+function declarationJson(d) {
+  return {
+    pointer: d.pointer,
+    kind: d.kind,
+    upstream: d.upstream,
+    reason: d.reason.trim(),
+    ...(d.property === undefined ? {} : { property: d.property }),
+  };
+}
+
+/**
+ * @param {{ pointer: string, value: string }} side
+ * @param {string | undefined} source
+ */
+function withSource(side, source) {
+  return source === undefined ? side : { ...side, source };
+}
+
+/** @param {string} path */
+function portable(path) {
+  return path.split(sep).join("/");
+}
+
+/** @param {string} message */
+function usageError(message) {
+  console.error(`upstream: ${message}\n\n${USAGE}`);
+  return 2;
+}
+
+/** Runs `main` as the process's entry point. */
+export function run() {
+  exitCleanlyOnSignals();
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      const message = error instanceof Error ? error.message : String(error);
+      if (verbose) console.error(error instanceof Error ? (error.stack ?? message) : message);
+      else console.error(`✗ ${message} (run with --verbose for the stack trace)`);
+      process.exitCode = 1;
+    },
+  );
+}
