@@ -30,6 +30,8 @@ const KEPT = ["type", "required", "properties", "items", "enum", "minLength", "f
  */
 function compact(schema) {
   for (const key of Object.keys(schema)) {
+    // Extensions (x-authlete-deviation, …) describe the schema; they never constrain a value.
+    if (key.startsWith("x-")) continue;
     if (!KEPT.includes(key) && !["title", "description", "examples", "example", "default"].includes(key)) {
       // A keyword the checker does not know would be silently ignored: refuse instead.
       throw new Error(

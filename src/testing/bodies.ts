@@ -6,28 +6,6 @@
  */
 import type { Result, TokenFailResponse, TokenIssueResponse, TokenResponse } from "../index.js";
 
-/**
- * What an issued or presented token stands for, as Authlete describes it in `subjectTokenInfo`
- * and `actorTokenInfo` of a token exchange.
- * @see https://www.rfc-editor.org/rfc/rfc8693#section-2.1
- */
-export interface FakeTokenInfo {
-  clientId?: number;
-  clientIdAlias?: string;
-  clientIdAliasUsed?: boolean;
-  subject?: string;
-  scopes?: string[];
-  expiresAt?: number;
-  resources?: string[];
-}
-
-/**
- * `TokenResponse` with the token-exchange fields the fake fills in. Where the generated type
- * already has a member of the same name, its type wins.
- */
-export type FakeTokenResponse = TokenResponse &
-  Omit<{ subjectTokenInfo?: FakeTokenInfo | null; actorTokenInfo?: FakeTokenInfo | null }, keyof TokenResponse>;
-
 /** An OAuth error code of RFC 6749 §5.2, RFC 8707 §2 or RFC 9449 §8. */
 export type OAuthErrorCode =
   | "invalid_request"
@@ -178,10 +156,10 @@ export function failAnswer(reason: "UNKNOWN" | "INVALID_RESOURCE_OWNER_CREDENTIA
 
 /** The success code and message of a `/auth/token` action Authlete leaves to the server. */
 export function handOff(
-  action: FakeTokenResponse["action"],
+  action: TokenResponse["action"],
   grant: string,
 ): Pick<TokenResponse, "resultCode" | "resultMessage"> {
-  const codes: Partial<Record<FakeTokenResponse["action"], string>> = {
+  const codes: Partial<Record<TokenResponse["action"], string>> = {
     PASSWORD: "A050004",
     TOKEN_EXCHANGE: "A050005",
     JWT_BEARER: "A050006",

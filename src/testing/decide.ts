@@ -5,17 +5,17 @@
 import type {
   TokenFailRequest,
   TokenFailResponse,
+  TokenInfo,
   TokenIssueRequest,
   TokenIssueResponse,
   TokenRequest,
   TokenResponse,
+  TokenType,
 } from "../index.js";
 import {
   type ClientFields,
   DEFAULT_ERRORS,
   errorAnswer,
-  type FakeTokenInfo,
-  type FakeTokenResponse,
   failAnswer,
   handOff,
   type IssueInput,
@@ -72,7 +72,7 @@ export interface Authority {
 /** One scripted answer of `/auth/token`. */
 export interface Scripted {
   action: FakeAction;
-  fields: Partial<FakeTokenResponse> | undefined;
+  fields: Partial<TokenResponse> | undefined;
 }
 
 type ClientCheck = { client: ClientFields } | { error: TokenResponse };
@@ -186,7 +186,7 @@ function badRequest(resultCode: string, error: Parameters<typeof errorAnswer>[2]
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.3
  */
-export function decideToken(authority: Authority, request: TokenRequest): FakeTokenResponse {
+export function decideToken(authority: Authority, request: TokenRequest): TokenResponse {
   const form = new URLSearchParams(request.parameters);
   const grantType = form.get("grant_type");
   if (grantType === null || grantType === "") {
@@ -262,6 +262,26 @@ function clientPart(grant: Grant) {
   return { clientId, clientIdAlias, clientIdAliasUsed, clientAuthMethod, scopes: grant.scopes };
 }
 
+/** Authlete's short names for the token type URIs of RFC 8693 §3 and OpenID Connect Native SSO. */
+const TOKEN_TYPES: Readonly<Record<string, TokenType>> = {
+  "urn:ietf:params:oauth:token-type:jwt": "JWT",
+  "urn:ietf:params:oauth:token-type:access_token": "ACCESS_TOKEN",
+  "urn:ietf:params:oauth:token-type:refresh_token": "REFRESH_TOKEN",
+  "urn:ietf:params:oauth:token-type:id_token": "ID_TOKEN",
+  "urn:ietf:params:oauth:token-type:saml1": "SAML1",
+  "urn:ietf:params:oauth:token-type:saml2": "SAML2",
+  "urn:openid:params:token-type:device-secret": "DEVICE_SECRET",
+};
+
+/**
+ * The short name Authlete answers with for a token type the client sent; `null` when none was sent
+ * or the URI is not one Authlete knows.
+ * @see https://www.rfc-editor.org/rfc/rfc8693#section-3
+ */
+function tokenType(uri: string | null): TokenType | null {
+  return uri === null ? null : (TOKEN_TYPES[uri] ?? null);
+}
+
 /**
  * The actions Authlete leaves to the authorization server, with the request's own parameters
  * (RFC 8693 §2.1, RFC 7523 §2.1) and what the presented tokens stand for.
@@ -274,12 +294,12 @@ function handOverAnswer(
   form: URLSearchParams,
   grant: Grant,
   subject: string | undefined,
-): FakeTokenResponse {
+): TokenResponse {
   const base = { ...handOff(action, form.get("grant_type") ?? ""), action, ...clientPart(grant) };
   if (action === "JWT_BEARER") {
     return { ...base, grantType: "JWT_BEARER", assertion: form.get("assertion") ?? "eyJhbGciOiJFUzI1NiJ9.e30.fake" };
   }
-  const info = (who: string): FakeTokenInfo => ({
+  const info = (who: string): TokenInfo => ({
     clientId: grant.client.clientId,
     clientIdAliasUsed: false,
     subject: who,
@@ -292,12 +312,12 @@ function handOverAnswer(
     ...base,
     grantType: "TOKEN_EXCHANGE" as const,
     subjectToken,
-    subjectTokenType: form.get("subject_token_type") ?? "urn:ietf:params:oauth:token-type:access_token",
+    subjectTokenType: tokenType(form.get("subject_token_type")) ?? "ACCESS_TOKEN",
     subjectTokenInfo: info(subject ?? "1001"),
     actorToken,
-    actorTokenType: form.get("actor_token_type"),
+    actorTokenType: tokenType(form.get("actor_token_type")),
     actorTokenInfo: actorToken === null ? null : info(grant.client.clientIdAlias ?? String(grant.client.clientId)),
-    requestedTokenType: form.get("requested_token_type"),
+    requestedTokenType: tokenType(form.get("requested_token_type")),
     audiences: form.getAll("audience"),
     resources: form.getAll("resource"),
   };
@@ -306,9 +326,9 @@ function handOverAnswer(
   const deviceSecret = actorToken ?? authority.newToken();
   return {
     ...exchange,
-    subjectTokenType: "urn:ietf:params:oauth:token-type:id_token",
+    subjectTokenType: "ID_TOKEN",
     actorToken: deviceSecret,
-    actorTokenType: "urn:openid:params:token-type:device-secret",
+    actorTokenType: "DEVICE_SECRET",
     actorTokenInfo: null,
     subject: subject ?? "1001",
     sessionId: authority.newToken(),
@@ -318,21 +338,16 @@ function handOverAnswer(
 }
 
 /** The answer of `/auth/token` that `next(action, fields)` scripted, consistent with the request. */
-export function scriptedToken(authority: Authority, request: TokenRequest, scripted: Scripted): FakeTokenResponse {
+export function scriptedToken(authority: Authority, request: TokenRequest, scripted: Scripted): TokenResponse {
   const form = new URLSearchParams(request.parameters);
   const checked = authenticateClient(authority, request, form);
   const client = "client" in checked ? checked.client : clientFields(request.clientId ?? "26478243745571", "NONE");
   const grant: Grant = { client, subject: null, scopes: scopesOf(form), dpop: request.dpop !== undefined };
   const answer = scriptedBase(authority, scripted.action, form, grant);
-  return { ...answer, ...scripted.fields } as FakeTokenResponse;
+  return { ...answer, ...scripted.fields } as TokenResponse;
 }
 
-function scriptedBase(
-  authority: Authority,
-  action: FakeAction,
-  form: URLSearchParams,
-  grant: Grant,
-): FakeTokenResponse {
+function scriptedBase(authority: Authority, action: FakeAction, form: URLSearchParams, grant: Grant): TokenResponse {
   switch (action) {
     case "BAD_REQUEST":
     case "INVALID_CLIENT":

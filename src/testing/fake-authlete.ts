@@ -6,10 +6,11 @@ import {
   type TokenFailRequest,
   type TokenIssueRequest,
   type TokenRequest,
+  type TokenResponse,
   toNodeHandler,
 } from "../index.js";
 import { REDACTED, showRedacted } from "../redaction.js";
-import { type FakeTokenResponse, resultBody } from "./bodies.js";
+import { resultBody } from "./bodies.js";
 import { type FakeCall, redactedCall } from "./calls.js";
 import {
   type Authority,
@@ -88,7 +89,7 @@ export interface FakeAuthlete {
   /** Serves the same fake (same state, same script) over loopback HTTP. Needs `node:http`. */
   listen(options?: { port?: number; host?: string }): Promise<FakeAuthleteServer>;
   /** Makes the next `/auth/token` call answer `action`, `fields` overriding the generated body. */
-  next(action: FakeAction, fields?: Partial<FakeTokenResponse>): FakeAuthlete;
+  next(action: FakeAction, fields?: Partial<TokenResponse>): FakeAuthlete;
   /** Makes the next call, on any path, fail at the HTTP level: a status (500, 503, …) or a dropped connection. */
   failNext(fault: number | "drop", options?: HttpFaultOptions): FakeAuthlete;
   /** Every request received so far, oldest first. */

@@ -3,7 +3,6 @@
  * Authlete account. Import it in tests only; it is not part of the main entry.
  * @module
  */
-export type { FakeTokenInfo, FakeTokenResponse } from "./bodies.js";
 export type { FakeCall } from "./calls.js";
 export type { FakeAction, FakeClient, FakeClientAuthMethod } from "./decide.js";
 export {

@@ -80,6 +80,20 @@ export const REQUEST_SCHEMAS: Readonly<Record<"token" | "issue" | "fail", Reques
       },
       "dpopNonceRequired": {
         "type": "boolean"
+      },
+      "cimdOptions": {
+        "type": "object",
+        "properties": {
+          "alwaysRetrieved": {
+            "type": "boolean"
+          },
+          "httpPermitted": {
+            "type": "boolean"
+          },
+          "queryPermitted": {
+            "type": "boolean"
+          }
+        }
       }
     }
   },
@@ -124,6 +138,14 @@ export const REQUEST_SCHEMAS: Readonly<Record<"token" | "issue" | "fail", Reques
       },
       "accessToken": {
         "type": "string"
+      },
+      "accessTokenDuration": {
+        "type": "integer",
+        "format": "int64"
+      },
+      "refreshTokenDuration": {
+        "type": "integer",
+        "format": "int64"
       }
     }
   },

@@ -288,7 +288,7 @@ for (const transport of TRANSPORTS) {
         expect(seen).toMatchObject({
           grantType: "TOKEN_EXCHANGE",
           subjectToken: "subject-token-value",
-          subjectTokenType: "urn:ietf:params:oauth:token-type:access_token",
+          subjectTokenType: "ACCESS_TOKEN",
           subjectTokenInfo: { subject: "1001", clientId: expect.any(Number), expiresAt: expect.any(Number) },
           audiences: ["https://api.example"],
         });
