@@ -17,6 +17,7 @@ import {
   AuthleteTimeoutError,
   withoutSecrets,
 } from "./errors.js";
+import { credentialsOf, redact } from "./redact.js";
 import { AUTHLETE_SERVERS, type AuthleteRegion } from "./regions.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, parseResultObject, readBody, statusError } from "./response.js";
 import { type RetryOptions, resolveRetryPolicy, retryDelayMs, sleep } from "./retry.js";
@@ -200,7 +201,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
             data as ReadableStream<Uint8Array> | null | undefined,
             maxResponseBytes,
           );
-          return parseResultObject(response.status, bytes) as ResponseOf<P>;
+          return withoutEchoedSecrets(parseResultObject(response.status, bytes), headers, body) as ResponseOf<P>;
         } catch (error) {
           if (retry === undefined || signal?.aborted) throw error;
           const failure = error instanceof AuthleteError ? error : new AuthleteNetworkError(error);
@@ -216,7 +217,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       if (options.signal?.aborted) throw options.signal.reason;
       if (error instanceof AuthleteApiError) {
         // Only Authlete's own text can carry what was sent, if something in between echoes it.
-        throw withoutSecrets(error, [headers.Authorization?.slice("Bearer ".length), clientSecretOf(body)]);
+        throw withoutSecrets(error, credentialsOf(body, bearerOf(headers)));
       }
       if (error instanceof AuthleteError) throw error;
       throw new AuthleteNetworkError(error);
@@ -283,8 +284,20 @@ interface Sent {
   response: Response;
 }
 
-function clientSecretOf(body: unknown): unknown {
-  return typeof body === "object" && body !== null ? (body as { clientSecret?: unknown }).clientSecret : undefined;
+function bearerOf(headers: Record<string, string>): string | undefined {
+  return headers.Authorization?.slice("Bearer ".length);
+}
+
+/**
+ * A 2xx result whose `resultMessage` echoes a credential of the call (see {@link redact}) gets
+ * it redacted: applications log that message (the token endpoint does).
+ */
+function withoutEchoedSecrets(result: object, headers: Record<string, string>, body: unknown): object {
+  const { resultMessage } = result as { resultMessage?: unknown };
+  if (typeof resultMessage !== "string" || resultMessage === "") return result;
+  const hidden = redact(resultMessage, credentialsOf(body, bearerOf(headers)));
+  if (hidden !== resultMessage) (result as { resultMessage: string }).resultMessage = hidden;
+  return result;
 }
 
 function rethrow(error: unknown): never {

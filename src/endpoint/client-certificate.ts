@@ -65,7 +65,9 @@ function readPemHeader(value: string | null): string | undefined {
   if (text === "" || text === "(null)") return undefined;
   if (text.startsWith("-----BEGIN%20")) {
     try {
-      text = decodeURIComponent(text);
+      // nginx's $ssl_client_escaped_cert escapes the PEM exactly as OpenSSL wrote it, final
+      // newline included (`-----END%20CERTIFICATE-----%0A`): trim what decoding revealed.
+      text = decodeURIComponent(text).trim();
     } catch (cause) {
       throw certificateError("A client certificate header is not properly URL-encoded", cause);
     }

@@ -1,7 +1,9 @@
 import type { TokenRequest } from "../../generated/authlete-token.js";
+import { AuthleteConfigurationError } from "../errors.js";
+import { redactParameters } from "../redact.js";
 import { type BasicCredentialsOptions, parseBasicCredentials } from "./basic-credentials.js";
 import { type ClientCertificateSource, readClientCertificate } from "./client-certificate.js";
-import { type DpopTargetOptions, dpopTargetUri } from "./dpop-target.js";
+import { checkDpopTargetOptions, type DpopTargetOptions, dpopTargetUri } from "./dpop-target.js";
 import { invalidRequest, TokenEndpointError } from "./token-endpoint-error.js";
 
 /** Options of {@link parseTokenRequest}. */
@@ -22,6 +24,34 @@ export interface ParseTokenRequestOptions extends DpopTargetOptions {
 /** 64 KiB: far above any real token request, far below what would hurt the server. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
+/**
+ * Checks every option of {@link parseTokenRequest} (and so of {@link createTokenEndpoint}, which
+ * calls it once at creation): a setting that could only fail per request fails here instead.
+ *
+ * @throws {AuthleteConfigurationError} naming the option and what it must be.
+ */
+export function checkParseTokenRequestOptions(options: ParseTokenRequestOptions): void {
+  if (typeof options !== "object" || options === null)
+    throw new AuthleteConfigurationError("options must be an object");
+  const { maxBodyBytes, basicCredentialsFormEncoded, realm, clientCertificate } = options;
+  if (maxBodyBytes !== undefined && !(Number.isSafeInteger(maxBodyBytes) && maxBodyBytes >= 0)) {
+    throw new AuthleteConfigurationError("maxBodyBytes must be an integer ≥ 0");
+  }
+  if (basicCredentialsFormEncoded !== undefined && typeof basicCredentialsFormEncoded !== "boolean") {
+    throw new AuthleteConfigurationError("basicCredentialsFormEncoded must be true or false");
+  }
+  if (realm !== undefined && typeof realm !== "string") throw new AuthleteConfigurationError("realm must be a string");
+  if (
+    clientCertificate !== undefined &&
+    clientCertificate !== "x-ssl-cert" &&
+    clientCertificate !== "client-cert" &&
+    typeof clientCertificate !== "function"
+  ) {
+    throw new AuthleteConfigurationError('clientCertificate must be "x-ssl-cert", "client-cert" or a function');
+  }
+  checkDpopTargetOptions(options);
+}
+
 const FORM = /^application\/x-www-form-urlencoded[ \t]*(?:;.*)?$/is;
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
@@ -39,6 +69,8 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  * @throws {TokenEndpointError} for a request to answer without calling Authlete: not `POST`
  *   (405), not a form body (400), a body over `maxBodyBytes` (413), a malformed Basic header
  *   (401) or client certificate header (400). Use `error.toResponse()` to answer.
+ * @throws {AuthleteConfigurationError} for options that cannot work (see
+ *   {@link checkParseTokenRequestOptions}), whatever the request.
  *
  * @example
  * ```ts
@@ -55,6 +87,7 @@ export async function parseTokenRequest(
   request: Request,
   options: ParseTokenRequestOptions = {},
 ): Promise<TokenRequest> {
+  checkParseTokenRequestOptions(options);
   if (request.method !== "POST") {
     throw new TokenEndpointError("METHOD_NOT_ALLOWED", {
       error: "invalid_request",
@@ -150,24 +183,6 @@ function bodyTooLarge(limit: number): TokenEndpointError {
 }
 
 /**
- * Form parameters that carry a credential: a client secret sent with `client_secret_post`, a
- * resource owner's password, and the codes, tokens and assertions that stand for a grant.
- */
-const CREDENTIAL_PARAMETERS = new Set([
-  "client_secret",
-  "password",
-  "code",
-  "code_verifier",
-  "refresh_token",
-  "client_assertion",
-  "assertion",
-  "subject_token",
-  "actor_token",
-  "device_code",
-  "auth_req_id",
-]);
-
-/**
  * Hides the client secret from Node's `util.inspect` (and so `console.log`) of the token request,
  * including one sent in the form body (`client_secret_post`) and the other credentials a body can
  * carry. `JSON.stringify` still sees everything: Authlete needs it.
@@ -182,23 +197,4 @@ function redactedInInspect(tokenRequest: TokenRequest): TokenRequest {
     }),
   });
   return tokenRequest;
-}
-
-/** The form body with the value of every credential parameter replaced by `[REDACTED]`. */
-function redactParameters(parameters: string): string {
-  return parameters
-    .split("&")
-    .map((pair) => {
-      const equals = pair.indexOf("=");
-      const rawName = equals < 0 ? pair : pair.slice(0, equals);
-      let name: string;
-      try {
-        name = decodeURIComponent(rawName.replaceAll("+", " "));
-      } catch {
-        // A name that cannot be decoded could still be one of them: hide its value.
-        return equals < 0 ? pair : `${rawName}=[REDACTED]`;
-      }
-      return equals >= 0 && CREDENTIAL_PARAMETERS.has(name) ? `${rawName}=[REDACTED]` : pair;
-    })
-    .join("&");
 }

@@ -1,6 +1,5 @@
 import type { TokenFailResponse, TokenIssueResponse, TokenResponse } from "../../generated/authlete-token.js";
-import { jsonResponse } from "./response-headers.js";
-import { basicChallenge } from "./token-endpoint-error.js";
+import { basicChallenge, dpopNonceHeader, jsonResponse, oauthErrorBody } from "./oauth-response.js";
 
 /** An answer of `/auth/token`, `/auth/token/issue` or `/auth/token/fail`. */
 export type AuthleteTokenResult = TokenResponse | TokenIssueResponse | TokenFailResponse;
@@ -30,12 +29,12 @@ export interface ToTokenResponseOptions {
  * | anything else | 500 `server_error` |
  *
  * Every response has `Content-Type: application/json;charset=UTF-8`, `Cache-Control: no-store`,
- * `Pragma: no-cache`, and `DPoP-Nonce` when there is a nonce.
+ * `Pragma: no-cache`, and `DPoP-Nonce` when there is a nonce that is a valid header value.
  */
 export function toTokenResponse(result: AuthleteTokenResult, options: ToTokenResponseOptions = {}): Response {
   const nonce = ("dpopNonce" in result ? result.dpopNonce : undefined) ?? options.dpopNonce;
-  const headers: Record<string, string> = {};
-  if (typeof nonce === "string" && nonce !== "") headers["DPoP-Nonce"] = nonce;
+  // A nonce that is not a valid header value is left out rather than making this throw.
+  const headers = dpopNonceHeader(nonce);
   const content = typeof result.responseContent === "string" ? result.responseContent : undefined;
   switch (result.action as string) {
     case "OK":
@@ -85,9 +84,7 @@ function unsupportedGrantType(): string {
   return oauthError("unsupported_grant_type", "The grant type is not supported by this authorization server");
 }
 
-function oauthError(error: string, description?: string): string {
-  return JSON.stringify(description === undefined ? { error } : { error, error_description: description });
-}
+const oauthError = oauthErrorBody;
 
 function serverError(headers: Record<string, string>): Response {
   return jsonResponse(500, oauthError("server_error"), headers);
