@@ -1,4 +1,4 @@
-import { base64ToBytes, bytesToBase64 } from "./basic-credentials.js";
+import { base64ToBytes, bytesToBase64 } from "../bytes.js";
 import { invalidRequest, type TokenEndpointError } from "./token-endpoint-error.js";
 
 /** The client's TLS certificate chain in PEM, as {@link TokenRequest} carries it. */

@@ -1,4 +1,5 @@
 import type { TokenRequest } from "../../generated/authlete-token.js";
+import { decodeUtf8, readAtMost } from "../bytes.js";
 import { AuthleteConfigurationError } from "../errors.js";
 import { redactParameters } from "../redact.js";
 import { type BasicCredentialsOptions, parseBasicCredentials } from "./basic-credentials.js";
@@ -53,7 +54,6 @@ export function checkParseTokenRequestOptions(options: ParseTokenRequestOptions)
 }
 
 const FORM = /^application\/x-www-form-urlencoded[ \t]*(?:;.*)?$/is;
-const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * Turns the HTTP request a client sent to your token endpoint into the `TokenRequest` for
@@ -141,34 +141,15 @@ async function readBody(request: Request, limit: number): Promise<string> {
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit) throw bodyTooLarge(limit);
   if (request.body === null) return "";
   if (request.bodyUsed) throw invalidRequest("INVALID_BODY", "The request body was already read");
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
+  let body: Uint8Array;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => {});
-        throw bodyTooLarge(limit);
-      }
-      chunks.push(value);
-    }
+    body = await readAtMost(request.body, limit, () => bodyTooLarge(limit));
   } catch (error) {
     if (error instanceof TokenEndpointError) throw error;
     throw invalidRequest("INVALID_BODY", "The request body could not be read", error);
-  } finally {
-    reader.releaseLock();
-  }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
   }
   try {
-    return UTF8.decode(body);
+    return decodeUtf8(body);
   } catch (error) {
     throw invalidRequest("INVALID_BODY", "The request body is not UTF-8", error);
   }
