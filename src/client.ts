@@ -1,14 +1,6 @@
 import createClient, { type Client, type Middleware } from "openapi-fetch";
-import type {
-  paths,
-  TokenFailRequest,
-  TokenFailResponse,
-  TokenIssueRequest,
-  TokenIssueResponse,
-  TokenRequest,
-  TokenResponse,
-} from "../generated/authlete-token.js";
-import { DeferredRequest, sendDeferred } from "./deferred-request.js";
+import type * as api from "../generated/authlete-token.js";
+import { DeferredRequestConstructor, sendDeferred } from "./deferred-request.js";
 import {
   AuthleteApiError,
   AuthleteConfigurationError,
@@ -81,7 +73,7 @@ export interface CallOptions {
 }
 
 /** The typed `openapi-fetch` client for power users; authentication is already wired in. */
-export type AuthleteFetchClient = Client<paths>;
+export type AuthleteFetchClient = Client<api.paths>;
 
 /** A client of Authlete's token API, made by {@link createTokenClient}. */
 export interface TokenClient {
@@ -94,19 +86,19 @@ export interface TokenClient {
    * Authlete's answer. An invalid token request is not an error here: read the `action` of the
    * result. Throws an {@link AuthleteError} subclass when the call itself fails.
    */
-  process(request: TokenRequest, options?: CallOptions): Promise<TokenResponse>;
+  process(request: api.TokenRequest, options?: CallOptions): Promise<api.TokenResponse>;
   /**
    * Calls `POST /api/{serviceId}/auth/token/issue` to finish a password grant once your server
    * has authenticated the user: pass the `ticket` of the `PASSWORD` result and the user's subject.
    * Read the `action` of the result (`OK` or `INTERNAL_SERVER_ERROR`). Throws like {@link process}.
    */
-  issue(request: TokenIssueRequest, options?: CallOptions): Promise<TokenIssueResponse>;
+  issue(request: api.TokenIssueRequest, options?: CallOptions): Promise<api.TokenIssueResponse>;
   /**
    * Calls `POST /api/{serviceId}/auth/token/fail` to end a password grant with an error (for
    * example `reason: "INVALID_RESOURCE_OWNER_CREDENTIALS"`). Read the `action` of the result
    * (`BAD_REQUEST` or `INTERNAL_SERVER_ERROR`). Throws like {@link process}.
    */
-  fail(request: TokenFailRequest, options?: CallOptions): Promise<TokenFailResponse>;
+  fail(request: api.TokenFailRequest, options?: CallOptions): Promise<api.TokenFailResponse>;
   /** The underlying typed `openapi-fetch` client, with the same base URL, token and user agent. */
   readonly raw: AuthleteFetchClient;
 }
@@ -140,10 +132,10 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   const raw = createAuthleteFetchClient({ ...options, baseUrl });
   // The client's own calls skip middleware: the headers go in per call, and openapi-fetch builds a
   // DeferredRequest instead of a Request that fetch would only copy into another one.
-  const direct = createClient<paths>({
+  const direct = createClient<api.paths>({
     baseUrl,
     redirect: "manual", // see createAuthleteFetchClient
-    Request: DeferredRequest as unknown as typeof Request,
+    Request: DeferredRequestConstructor,
     // A 2xx answer goes on to openapi-fetch, which hands its body stream back unread; any other
     // becomes its error here, its body read under the same cap.
     fetch: sendDeferred(options.fetch, (response) =>
@@ -192,7 +184,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
           const { data, response } = (await direct.POST(path as "/api/{serviceId}/auth/token", {
             params: { path: pathParams },
             headers,
-            body: body as TokenRequest,
+            body: body as api.TokenRequest,
             parseAs: "stream",
             ...(signal ? { signal } : {}),
           })) as Sent;
@@ -226,11 +218,11 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     }
   }
 
-  const process = (request: TokenRequest, options: CallOptions = {}): Promise<TokenResponse> =>
+  const process = (request: api.TokenRequest, options: CallOptions = {}): Promise<api.TokenResponse> =>
     call("/api/{serviceId}/auth/token", request, options);
-  const issue = (request: TokenIssueRequest, options: CallOptions = {}): Promise<TokenIssueResponse> =>
+  const issue = (request: api.TokenIssueRequest, options: CallOptions = {}): Promise<api.TokenIssueResponse> =>
     call("/api/{serviceId}/auth/token/issue", request, options);
-  const fail = (request: TokenFailRequest, options: CallOptions = {}): Promise<TokenFailResponse> =>
+  const fail = (request: api.TokenFailRequest, options: CallOptions = {}): Promise<api.TokenFailResponse> =>
     call("/api/{serviceId}/auth/token/fail", request, options);
 
   return Object.freeze({ serviceId, baseUrl, process, issue, fail, raw });
@@ -246,7 +238,7 @@ export function createAuthleteFetchClient(
   const baseUrl = resolveBaseUrl(options);
   const getToken = tokenGetter(options.accessToken);
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-  const client = createClient<paths>({
+  const client = createClient<api.paths>({
     baseUrl,
     // "manual": a redirect comes back as a response we refuse, instead of the bearer token
     // being replayed to wherever the Location header points.
@@ -275,8 +267,8 @@ type AuthletePath =
   | "/api/{serviceId}/auth/token"
   | "/api/{serviceId}/auth/token/issue"
   | "/api/{serviceId}/auth/token/fail";
-type RequestOf<P extends AuthletePath> = paths[P]["post"]["requestBody"]["content"]["application/json"];
-type ResponseOf<P extends AuthletePath> = paths[P]["post"]["responses"][200]["content"]["application/json"];
+type RequestOf<P extends AuthletePath> = api.paths[P]["post"]["requestBody"]["content"]["application/json"];
+type ResponseOf<P extends AuthletePath> = api.paths[P]["post"]["responses"][200]["content"]["application/json"];
 
 /** What an `openapi-fetch` call resolves to, as far as {@link createTokenClient} reads it. */
 interface Sent {
