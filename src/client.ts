@@ -1,6 +1,7 @@
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type * as api from "../generated/authlete-token.js";
 import { DeferredRequestConstructor, sendDeferred } from "./deferred-request.js";
+import { isHeaderValue } from "./endpoint/oauth-response.js";
 import {
   AuthleteApiError,
   AuthleteConfigurationError,
@@ -127,6 +128,13 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   if (typeof maxResponseBytes !== "number" || !(maxResponseBytes > 0)) {
     throw new AuthleteConfigurationError("maxResponseBytes must be a number > 0");
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== "function") {
+    throw new AuthleteConfigurationError("fetch must be a function");
+  }
+  // A user agent Headers would refuse would fail every call: refuse it here instead.
+  if (options.userAgent !== undefined && !(typeof options.userAgent === "string" && isHeaderValue(options.userAgent))) {
+    throw new AuthleteConfigurationError("userAgent must be a valid HTTP header value");
   }
   const defaultRetry = resolveRetryPolicy(options.retry);
   const raw = createAuthleteFetchClient({ ...options, baseUrl });

@@ -152,7 +152,11 @@ export class AuthleteTimeoutError extends AuthleteError {
   }
 }
 
-/** The client was created or called with options that cannot work (thrown before any request). */
+/**
+ * Options that cannot work, for the client ({@link createTokenClient}, or a call's options) and
+ * for the token endpoint ({@link createTokenEndpoint}, {@link parseTokenRequest},
+ * {@link toNodeHandler}): thrown at creation, before any request, naming the option.
+ */
 export class AuthleteConfigurationError extends AuthleteError {
   override name = "AuthleteConfigurationError";
 

@@ -88,13 +88,17 @@ export function redactParameters(parameters: string): string {
 function encodingsOf(value: string): string[] {
   const json = JSON.stringify(value).slice(1, -1);
   const percent = encodeURIComponent(value);
+  // The WHATWG form serializer (URLSearchParams) also escapes !'()~ and writes a space as +.
+  const form = percent
+    .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replaceAll("%20", "+");
   return [
     value,
     json,
     json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`),
     percent,
     percent.replaceAll("%20", "+"),
-    new URLSearchParams([["", value]]).toString().slice(1),
+    form,
   ];
 }
 
