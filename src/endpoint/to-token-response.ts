@@ -42,12 +42,12 @@ export function toTokenResponse(result: AuthleteTokenResult, options: ToTokenRes
       // 200 without a body would look like success with no token: report a server error instead.
       return content === undefined ? serverError(headers) : jsonResponse(200, content, headers);
     case "BAD_REQUEST":
-      return jsonResponse(400, content ?? oauthError("invalid_request"), headers);
+      return jsonResponse(400, content ?? oauthErrorBody("invalid_request"), headers);
     case "INVALID_CLIENT":
       headers["WWW-Authenticate"] = basicChallenge(options.realm ?? "token");
-      return jsonResponse(401, content ?? oauthError("invalid_client"), headers);
+      return jsonResponse(401, content ?? oauthErrorBody("invalid_client"), headers);
     case "INTERNAL_SERVER_ERROR":
-      return jsonResponse(500, content ?? oauthError("server_error"), headers);
+      return jsonResponse(500, content ?? oauthErrorBody("server_error"), headers);
     case "PASSWORD":
     case "TOKEN_EXCHANGE":
     case "JWT_BEARER":
@@ -55,7 +55,7 @@ export function toTokenResponse(result: AuthleteTokenResult, options: ToTokenRes
     case "NATIVE_SSO":
       return jsonResponse(
         400,
-        oauthError("invalid_grant", "Native SSO is not supported by this authorization server"),
+        oauthErrorBody("invalid_grant", "Native SSO is not supported by this authorization server"),
         headers,
       );
     default:
@@ -81,11 +81,9 @@ const KNOWN_ACTIONS = new Set([
 ]);
 
 function unsupportedGrantType(): string {
-  return oauthError("unsupported_grant_type", "The grant type is not supported by this authorization server");
+  return oauthErrorBody("unsupported_grant_type", "The grant type is not supported by this authorization server");
 }
 
-const oauthError = oauthErrorBody;
-
 function serverError(headers: Record<string, string>): Response {
-  return jsonResponse(500, oauthError("server_error"), headers);
+  return jsonResponse(500, oauthErrorBody("server_error"), headers);
 }
