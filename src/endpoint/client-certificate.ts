@@ -1,4 +1,5 @@
 import { base64ToBytes, bytesToBase64 } from "../bytes.js";
+import { AuthleteConfigurationError } from "../errors.js";
 import { invalidRequest, type TokenEndpointError } from "./token-endpoint-error.js";
 
 /** The client's TLS certificate chain in PEM, as {@link TokenRequest} carries it. */
@@ -31,6 +32,7 @@ export type ClientCertificateSource =
  *
  * @returns The certificate and chain in PEM, or `undefined` when the request has none.
  * @throws {TokenEndpointError} 400 `invalid_request` when the header is present but malformed.
+ * @throws {AuthleteConfigurationError} when `source` is none of the three.
  */
 export async function readClientCertificate(
   request: Request,
@@ -39,7 +41,7 @@ export async function readClientCertificate(
   if (source === "x-ssl-cert") return fromXSslCert(request.headers);
   if (source === "client-cert") return fromClientCert(request.headers);
   if (typeof source === "function") return source(request);
-  throw new TypeError('clientCertificate must be "x-ssl-cert", "client-cert" or a function');
+  throw new AuthleteConfigurationError('clientCertificate must be "x-ssl-cert", "client-cert" or a function');
 }
 
 function fromXSslCert(headers: Headers): ClientCertificates | undefined {
