@@ -1,14 +1,7 @@
 import createClient, { type Client, type Middleware } from "openapi-fetch";
-import type {
-  paths,
-  TokenFailRequest,
-  TokenFailResponse,
-  TokenIssueRequest,
-  TokenIssueResponse,
-  TokenRequest,
-  TokenResponse,
-} from "../generated/authlete-token.js";
-import { DeferredRequest, sendDeferred } from "./deferred-request.js";
+import type * as api from "../generated/authlete-token.js";
+import { DeferredRequestConstructor, sendDeferred } from "./deferred-request.js";
+import { isHeaderValue } from "./endpoint/oauth-response.js";
 import {
   AuthleteApiError,
   AuthleteConfigurationError,
@@ -17,6 +10,7 @@ import {
   AuthleteTimeoutError,
   withoutSecrets,
 } from "./errors.js";
+import { credentialsOf, redact } from "./redact.js";
 import { AUTHLETE_SERVERS, type AuthleteRegion } from "./regions.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, parseResultObject, readBody, statusError } from "./response.js";
 import { type RetryOptions, resolveRetryPolicy, retryDelayMs, sleep } from "./retry.js";
@@ -79,7 +73,7 @@ export interface CallOptions {
 }
 
 /** The typed `openapi-fetch` client for power users; authentication is already wired in. */
-export type AuthleteFetchClient = Client<paths>;
+export type AuthleteFetchClient = Client<api.paths>;
 
 /** A client of Authlete's token API, made by {@link createTokenClient}. */
 export interface TokenClient {
@@ -92,21 +86,21 @@ export interface TokenClient {
    * Authlete's answer. An invalid token request is not an error here: read the `action` of the
    * result. Throws an {@link AuthleteError} subclass when the call itself fails.
    */
-  process(request: TokenRequest, options?: CallOptions): Promise<TokenResponse>;
+  process(request: api.TokenRequest, options?: CallOptions): Promise<api.TokenResponse>;
   /**
    * Calls `POST /api/{serviceId}/auth/token/issue` to finish a password grant once your server
    * has authenticated the user: pass the `ticket` of the `PASSWORD` result and the user's subject.
    * Read the `action` of the result (`OK` or `INTERNAL_SERVER_ERROR`). Throws like {@link process}.
    * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.3
    */
-  issue(request: TokenIssueRequest, options?: CallOptions): Promise<TokenIssueResponse>;
+  issue(request: api.TokenIssueRequest, options?: CallOptions): Promise<api.TokenIssueResponse>;
   /**
    * Calls `POST /api/{serviceId}/auth/token/fail` to end a password grant with an error (for
    * example `reason: "INVALID_RESOURCE_OWNER_CREDENTIALS"`). Read the `action` of the result
    * (`BAD_REQUEST` or `INTERNAL_SERVER_ERROR`). Throws like {@link process}.
    * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.3
    */
-  fail(request: TokenFailRequest, options?: CallOptions): Promise<TokenFailResponse>;
+  fail(request: api.TokenFailRequest, options?: CallOptions): Promise<api.TokenFailResponse>;
   /** The underlying typed `openapi-fetch` client, with the same base URL, token and user agent. */
   readonly raw: AuthleteFetchClient;
 }
@@ -136,14 +130,21 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   if (typeof maxResponseBytes !== "number" || !(maxResponseBytes > 0)) {
     throw new AuthleteConfigurationError("maxResponseBytes must be a number > 0");
   }
+  if (options.fetch !== undefined && typeof options.fetch !== "function") {
+    throw new AuthleteConfigurationError("fetch must be a function");
+  }
+  // A user agent Headers would refuse would fail every call: refuse it here instead.
+  if (options.userAgent !== undefined && !(typeof options.userAgent === "string" && isHeaderValue(options.userAgent))) {
+    throw new AuthleteConfigurationError("userAgent must be a valid HTTP header value");
+  }
   const defaultRetry = resolveRetryPolicy(options.retry);
   const raw = createAuthleteFetchClient({ ...options, baseUrl });
   // The client's own calls skip middleware: the headers go in per call, and openapi-fetch builds a
   // DeferredRequest instead of a Request that fetch would only copy into another one.
-  const direct = createClient<paths>({
+  const direct = createClient<api.paths>({
     baseUrl,
     redirect: "manual", // see createAuthleteFetchClient
-    Request: DeferredRequest as unknown as typeof Request,
+    Request: DeferredRequestConstructor,
     // A 2xx answer goes on to openapi-fetch, which hands its body stream back unread; any other
     // becomes its error here, its body read under the same cap.
     fetch: sendDeferred(options.fetch, (response) =>
@@ -192,7 +193,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
           const { data, response } = (await direct.POST(path as "/api/{serviceId}/auth/token", {
             params: { path: pathParams },
             headers,
-            body: body as TokenRequest,
+            body: body as api.TokenRequest,
             parseAs: "stream",
             ...(signal ? { signal } : {}),
           })) as Sent;
@@ -201,7 +202,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
             data as ReadableStream<Uint8Array> | null | undefined,
             maxResponseBytes,
           );
-          return parseResultObject(response.status, bytes) as ResponseOf<P>;
+          return withoutEchoedSecrets(parseResultObject(response.status, bytes), headers, body) as ResponseOf<P>;
         } catch (error) {
           if (retry === undefined || signal?.aborted) throw error;
           const failure = error instanceof AuthleteError ? error : new AuthleteNetworkError(error);
@@ -217,7 +218,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       if (options.signal?.aborted) throw options.signal.reason;
       if (error instanceof AuthleteApiError) {
         // Only Authlete's own text can carry what was sent, if something in between echoes it.
-        throw withoutSecrets(error, [headers.Authorization?.slice("Bearer ".length), clientSecretOf(body)]);
+        throw withoutSecrets(error, credentialsOf(body, bearerOf(headers)));
       }
       if (error instanceof AuthleteError) throw error;
       throw new AuthleteNetworkError(error);
@@ -226,11 +227,11 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     }
   }
 
-  const process = (request: TokenRequest, options: CallOptions = {}): Promise<TokenResponse> =>
+  const process = (request: api.TokenRequest, options: CallOptions = {}): Promise<api.TokenResponse> =>
     call("/api/{serviceId}/auth/token", request, options);
-  const issue = (request: TokenIssueRequest, options: CallOptions = {}): Promise<TokenIssueResponse> =>
+  const issue = (request: api.TokenIssueRequest, options: CallOptions = {}): Promise<api.TokenIssueResponse> =>
     call("/api/{serviceId}/auth/token/issue", request, options);
-  const fail = (request: TokenFailRequest, options: CallOptions = {}): Promise<TokenFailResponse> =>
+  const fail = (request: api.TokenFailRequest, options: CallOptions = {}): Promise<api.TokenFailResponse> =>
     call("/api/{serviceId}/auth/token/fail", request, options);
 
   return Object.freeze({ serviceId, baseUrl, process, issue, fail, raw });
@@ -246,7 +247,7 @@ export function createAuthleteFetchClient(
   const baseUrl = resolveBaseUrl(options);
   const getToken = tokenGetter(options.accessToken);
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-  const client = createClient<paths>({
+  const client = createClient<api.paths>({
     baseUrl,
     // "manual": a redirect comes back as a response we refuse, instead of the bearer token
     // being replayed to wherever the Location header points.
@@ -275,8 +276,8 @@ type AuthletePath =
   | "/api/{serviceId}/auth/token"
   | "/api/{serviceId}/auth/token/issue"
   | "/api/{serviceId}/auth/token/fail";
-type RequestOf<P extends AuthletePath> = paths[P]["post"]["requestBody"]["content"]["application/json"];
-type ResponseOf<P extends AuthletePath> = paths[P]["post"]["responses"][200]["content"]["application/json"];
+type RequestOf<P extends AuthletePath> = api.paths[P]["post"]["requestBody"]["content"]["application/json"];
+type ResponseOf<P extends AuthletePath> = api.paths[P]["post"]["responses"][200]["content"]["application/json"];
 
 /** What an `openapi-fetch` call resolves to, as far as {@link createTokenClient} reads it. */
 interface Sent {
@@ -284,8 +285,20 @@ interface Sent {
   response: Response;
 }
 
-function clientSecretOf(body: unknown): unknown {
-  return typeof body === "object" && body !== null ? (body as { clientSecret?: unknown }).clientSecret : undefined;
+function bearerOf(headers: Record<string, string>): string | undefined {
+  return headers.Authorization?.slice("Bearer ".length);
+}
+
+/**
+ * A 2xx result whose `resultMessage` echoes a credential of the call (see {@link redact}) gets
+ * it redacted: applications log that message (the token endpoint does).
+ */
+function withoutEchoedSecrets(result: object, headers: Record<string, string>, body: unknown): object {
+  const { resultMessage } = result as { resultMessage?: unknown };
+  if (typeof resultMessage !== "string" || resultMessage === "") return result;
+  const hidden = redact(resultMessage, credentialsOf(body, bearerOf(headers)));
+  if (hidden !== resultMessage) (result as { resultMessage: string }).resultMessage = hidden;
+  return result;
 }
 
 function rethrow(error: unknown): never {

@@ -4,6 +4,8 @@
  * Authlete access token, the request, or the client secret sent in it: they are safe to log.
  */
 
+import { redact } from "./redact.js";
+
 /** The codes of {@link AuthleteError} subclasses, one per failure kind. */
 export type AuthleteErrorCode =
   | "AUTHLETE_API_ERROR"
@@ -150,7 +152,11 @@ export class AuthleteTimeoutError extends AuthleteError {
   }
 }
 
-/** The client was created or called with options that cannot work (thrown before any request). */
+/**
+ * Options that cannot work, for the client ({@link createTokenClient}, or a call's options) and
+ * for the token endpoint ({@link createTokenEndpoint}, {@link parseTokenRequest},
+ * {@link toNodeHandler}): thrown at creation, before any request, naming the option.
+ */
 export class AuthleteConfigurationError extends AuthleteError {
   override name = "AuthleteConfigurationError";
 
@@ -201,16 +207,14 @@ function findCode(error: unknown): { code: string; syscall?: unknown } | unknown
 }
 
 /**
- * The same error without any of `secrets` in Authlete's `resultCode` / `resultMessage` (and so in
- * the message): a proxy or a debugging server may echo the request, bearer token and client
- * secret included. Returns `error` itself when there is nothing to hide.
+ * The same error without any of `credentials` (in any of the forms {@link redact} knows) in
+ * Authlete's `resultCode` / `resultMessage`, and so in the message: a proxy or a debugging server
+ * may echo the request, bearer token and client secret included. Returns `error` itself when there
+ * is nothing to hide.
  */
-export function withoutSecrets(error: AuthleteApiError, secrets: readonly unknown[]): AuthleteApiError {
-  const hidden = secrets.filter((secret): secret is string => typeof secret === "string" && secret.length > 0);
-  const redact = (text: string | undefined) =>
-    text === undefined ? undefined : hidden.reduce((result, secret) => result.split(secret).join("[REDACTED]"), text);
-  const resultCode = redact(error.resultCode);
-  const resultMessage = redact(error.resultMessage);
+export function withoutSecrets(error: AuthleteApiError, credentials: readonly string[]): AuthleteApiError {
+  const resultCode = error.resultCode === undefined ? undefined : redact(error.resultCode, credentials);
+  const resultMessage = error.resultMessage === undefined ? undefined : redact(error.resultMessage, credentials);
   if (resultCode === error.resultCode && resultMessage === error.resultMessage) return error;
   return new AuthleteApiError(
     error.status,

@@ -3,6 +3,7 @@
  * then counted while streaming, strict UTF-8, and every failure mapped to its error class.
  */
 
+import { decodeUtf8, readAtMost } from "./bytes.js";
 import {
   AuthleteApiError,
   type AuthleteError,
@@ -18,10 +19,6 @@ import { parseRetryAfter } from "./retry.js";
  * with large JWTs); anything near this is not a token response.
  */
 export const DEFAULT_MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
-
-// `fatal`: invalid UTF-8 is an error, never silently replaced by U+FFFD. One decoder serves every
-// call: decode() without `stream` is a complete, stateless operation.
-const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * Reads a whole body, at most `maxBytes` of it.
@@ -43,23 +40,14 @@ export async function readBody(
     discard(stream);
     throw tooLarge(response.status, maxBytes, `its Content-Length is ${declared}, so it was not read`);
   }
-  const reader = stream.getReader();
-  let first: Uint8Array | undefined;
-  let rest: Uint8Array[] | undefined;
-  let total = 0;
+  const progress = { bytes: 0 };
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        reader.cancel().catch(ignore);
-        throw tooLarge(response.status, maxBytes, "more arrived, so reading stopped there");
-      }
-      if (first === undefined) first = value;
-      else if (rest === undefined) rest = [value];
-      else rest.push(value);
-    }
+    return await readAtMost(
+      stream,
+      maxBytes,
+      () => tooLarge(response.status, maxBytes, "more arrived, so reading stopped there"),
+      progress,
+    );
   } catch (error) {
     if (error instanceof AuthleteInvalidResponseError) throw error;
     // undici reports a peer that closed before the end of the body as UND_ERR_SOCKET ("other side
@@ -70,25 +58,17 @@ export async function readBody(
     if (
       code === "UND_ERR_SOCKET" ||
       code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH" ||
-      (code === undefined && declared !== null && total < Number(declared))
+      (code === undefined && declared !== null && progress.bytes < Number(declared))
     ) {
       throw new AuthleteInvalidResponseError(
         response.status,
         "TRUNCATED",
-        `a body cut short: the connection closed after ${total} bytes`,
+        `a body cut short: the connection closed after ${progress.bytes} bytes`,
         { cause: error },
       );
     }
     throw new AuthleteNetworkError(error, { duringBody: true });
   }
-  if (rest === undefined) return first ?? EMPTY;
-  const whole = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of [first as Uint8Array, ...rest]) {
-    whole.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return whole;
 }
 
 /**
@@ -100,7 +80,7 @@ export function parseResultObject(status: number, bytes: Uint8Array): object {
   if (bytes.byteLength === 0) throw new AuthleteInvalidResponseError(status, "EMPTY", "an empty body");
   let text: string;
   try {
-    text = utf8.decode(bytes);
+    text = decodeUtf8(bytes, true);
   } catch (cause) {
     throw new AuthleteInvalidResponseError(status, "INVALID_UTF8", "a body that is not valid UTF-8", { cause });
   }
@@ -144,7 +124,7 @@ export async function statusError(response: Response, maxBytes: number): Promise
   }
   let body: unknown;
   try {
-    body = JSON.parse(utf8.decode(bytes));
+    body = JSON.parse(decodeUtf8(bytes, true));
   } catch {
     // HTML from a proxy, plain text, invalid UTF-8: no result code to read. The parse error is not
     // kept as `cause`: its message quotes the body.

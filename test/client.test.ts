@@ -10,6 +10,7 @@ import {
   AuthleteRedirectError,
   AuthleteTimeoutError,
   createTokenClient,
+  type TokenClientOptions,
   type TokenRequest,
   VERSION,
 } from "../src/index.js";
@@ -230,6 +231,10 @@ describe("createTokenClient options", () => {
     expect(() => createTokenClient({ serviceId: "../x", accessToken: "t" })).toThrow(/serviceId/);
     expect(() => createTokenClient({ serviceId: 1, accessToken: "" })).toThrow(/accessToken/);
     expect(() => createTokenClient({ serviceId: 1, accessToken: "t", timeoutMs: -1 })).toThrow(/timeoutMs/);
+    expect(() => createTokenClient({ serviceId: 1, accessToken: "t", userAgent: "a\nb" })).toThrow(/userAgent/);
+    expect(() => createTokenClient({ serviceId: 1, accessToken: "t", userAgent: "app/€" })).toThrow(/userAgent/);
+    const notAFunction = { serviceId: 1, accessToken: "t", fetch: "fetch" } as unknown as TokenClientOptions;
+    expect(() => createTokenClient(notAFunction)).toThrow(AuthleteConfigurationError);
     const error = (() => {
       try {
         createTokenClient({ serviceId: 1, accessToken: "secret token" });

@@ -8,7 +8,8 @@
 //
 // - a local `$ref` whose target, symlinks resolved, is outside the folder of the API's root file;
 // - a remote `$ref` (never fetched) unless remote refs were allowed (`--allow-remote-refs` or
-//   `x-authlete-token: { allow-remote-refs: true }` in redocly.yaml);
+//   `x-authlete-token: { allow-remote-refs: true }` in redocly.yaml); an allowed one is read by
+//   remote-ref.js under the same size cap (after decompression), with redirects checked and a timeout;
 // - a file, or all files of one API together, larger than the size cap (`--max-spec-size`,
 //   `x-authlete-token: { max-spec-size: 64MB }`), checked with `stat` before anything is read;
 // - something that is not a regular file (a folder, a FIFO, /dev/zero);
@@ -16,6 +17,7 @@
 import { isUtf8 } from "node:buffer";
 import { readFile, realpath, stat } from "node:fs/promises";
 import { dirname, isAbsolute, relative, sep } from "node:path";
+import { configuredHeaders, readRemoteSpec } from "./remote-ref.js";
 
 /** The default size cap of one spec file, and of all files of one API together (64 MiB). */
 export const DEFAULT_MAX_SPEC_SIZE = 64 * 1024 * 1024;
@@ -190,12 +192,20 @@ export function createSpecResolver(core, policy, resolveConfig) {
           refused.push(message);
           throw new RefusedRefError(message);
         }
-        const source = await super.loadExternalRef(absoluteRef);
-        budget.total += Buffer.byteLength(source.body);
-        if (Buffer.byteLength(source.body) > policy.maxSpecSize || budget.total > policy.maxSpecSize) {
-          throw new ReadRuleError(`${absoluteRef} is too large: over the ${formatSize(policy.maxSpecSize)} limit`);
+        // Read here, not by Redocly's reader (which buffers the whole answer first): the cap
+        // left for this API bounds the decompressed bytes as they arrive.
+        try {
+          const { body, mimeType } = await readRemoteSpec(absoluteRef, {
+            maxBytes: Math.max(0, policy.maxSpecSize - budget.total),
+            limit: policy.maxSpecSize,
+            headersFor: configuredHeaders(this.config?.http),
+          });
+          budget.total += Buffer.byteLength(body);
+          return new core.Source(absoluteRef, body, mimeType ?? undefined);
+        } catch (error) {
+          if (error instanceof ReadRuleError) refused.push(error.message);
+          throw error;
         }
-        return source;
       }
       try {
         const text = await readSpecFile(absoluteRef, policy, budget);

@@ -1,3 +1,4 @@
+import { base64ToBytes, bytesToBase64, decodeUtf8 } from "../bytes.js";
 import { invalidBasicCredentials } from "./token-endpoint-error.js";
 
 /** A client ID and secret taken from an `Authorization: Basic` header. */
@@ -21,7 +22,6 @@ export interface BasicCredentialsOptions {
 const BASIC = /^basic(?:[ \t]+(.*))?$/is;
 // token68 (RFC 9110 section 11.2) with standard Base64's alphabet.
 const BASE64 = /^[A-Za-z0-9+/]+=*$/;
-const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * Reads the client credentials of an `Authorization: Basic` header (RFC 7617, RFC 6749 section
@@ -49,7 +49,7 @@ export function parseBasicCredentials(
   if (!BASE64.test(token)) throw invalidBasicCredentials("The Basic credentials are not Base64", realm);
   let decoded: string;
   try {
-    decoded = UTF8.decode(base64ToBytes(token));
+    decoded = decodeUtf8(base64ToBytes(token));
   } catch {
     // No cause attached: a decoder's message could one day quote the input.
     throw invalidBasicCredentials("The Basic credentials are not Base64-encoded UTF-8", realm);
@@ -93,22 +93,4 @@ function formDecode(value: string): string {
 /** The WHATWG `application/x-www-form-urlencoded` serializer, as browsers and `URLSearchParams` use. */
 function formEncode(value: string): string {
   return new URLSearchParams([["", value]]).toString().slice(1);
-}
-
-/** Base64 to bytes through the platform's `atob`; throws on input that is not Base64. */
-export function base64ToBytes(base64: string): Uint8Array {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-/** Bytes to Base64 through the platform's `btoa`. */
-export function bytesToBase64(bytes: Uint8Array): string {
-  let binary = "";
-  // Chunked: spreading a large array into one call can overflow the stack.
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
 }

@@ -1,4 +1,5 @@
-import { base64ToBytes, bytesToBase64 } from "./basic-credentials.js";
+import { base64ToBytes, bytesToBase64 } from "../bytes.js";
+import { AuthleteConfigurationError } from "../errors.js";
 import { invalidRequest, type TokenEndpointError } from "./token-endpoint-error.js";
 
 /** The client's TLS certificate chain in PEM, as {@link TokenRequest} carries it. */
@@ -35,6 +36,7 @@ export type ClientCertificateSource =
  * @throws {TokenEndpointError} 400 `invalid_request` when the header is present but malformed.
  * @see https://www.rfc-editor.org/rfc/rfc9440#section-2
  * @see https://www.rfc-editor.org/rfc/rfc8705#section-2
+ * @throws {AuthleteConfigurationError} when `source` is none of the three.
  */
 export async function readClientCertificate(
   request: Request,
@@ -43,7 +45,7 @@ export async function readClientCertificate(
   if (source === "x-ssl-cert") return fromXSslCert(request.headers);
   if (source === "client-cert") return fromClientCert(request.headers);
   if (typeof source === "function") return source(request);
-  throw new TypeError('clientCertificate must be "x-ssl-cert", "client-cert" or a function');
+  throw new AuthleteConfigurationError('clientCertificate must be "x-ssl-cert", "client-cert" or a function');
 }
 
 function fromXSslCert(headers: Headers): ClientCertificates | undefined {
@@ -69,7 +71,9 @@ function readPemHeader(value: string | null): string | undefined {
   if (text === "" || text === "(null)") return undefined;
   if (text.startsWith("-----BEGIN%20")) {
     try {
-      text = decodeURIComponent(text);
+      // nginx's $ssl_client_escaped_cert escapes the PEM exactly as OpenSSL wrote it, final
+      // newline included (`-----END%20CERTIFICATE-----%0A`): trim what decoding revealed.
+      text = decodeURIComponent(text).trim();
     } catch (cause) {
       throw certificateError("A client certificate header is not properly URL-encoded", cause);
     }

@@ -1,4 +1,10 @@
-import { jsonResponse, serverErrorResponse, TOKEN_RESPONSE_CONTENT_TYPE } from "./response-headers.js";
+import { AuthleteConfigurationError } from "../errors.js";
+import {
+  oauthErrorBody,
+  oauthErrorResponse,
+  serverErrorResponse,
+  TOKEN_RESPONSE_CONTENT_TYPE,
+} from "./oauth-response.js";
 
 /**
  * The parts of Node's `http.IncomingMessage` the adapter reads. Typed structurally so this module
@@ -69,6 +75,12 @@ export function toNodeHandler(
   handler: FetchHandler,
   options: NodeHandlerOptions = {},
 ): (req: NodeRequestLike, res: NodeResponseLike) => Promise<void> {
+  const { origin } = options;
+  if (origin !== undefined && !(/^https?:\/\/[^/?#@]+\/?$/i.test(String(origin)) && URL.canParse(origin))) {
+    throw new AuthleteConfigurationError(
+      "toNodeHandler: origin must be a scheme and host, e.g. https://as.example.com",
+    );
+  }
   return async (req, res) => {
     const aborter = new AbortController();
     res.once("close", () => {
@@ -99,7 +111,7 @@ export function toNodeHandler(
 }
 
 function invalidRequestResponse(description: string): Response {
-  return jsonResponse(400, JSON.stringify({ error: "invalid_request", error_description: description }));
+  return oauthErrorResponse(400, "invalid_request", description);
 }
 
 function hasHost(rawHeaders: string[]): boolean {
@@ -129,19 +141,43 @@ function toRequest(req: NodeRequestLike, signal: AbortSignal, options: NodeHandl
 }
 
 function requestUrl(req: NodeRequestLike, headers: Headers, options: NodeHandlerOptions): URL {
-  const socket = req.socket as { encrypted?: unknown } | null | undefined;
-  const scheme = socket?.encrypted === true ? "https" : "http";
-  let base: URL;
-  try {
-    base = new URL(options.origin ?? `${scheme}://${headers.get("Host") ?? "localhost"}`);
-  } catch {
-    base = new URL(`${scheme}://localhost`);
+  const target = req.url ?? "/";
+  if (options.origin === undefined) {
+    const socket = req.socket as { encrypted?: unknown } | null | undefined;
+    const scheme = socket?.encrypted === true ? "https" : "http";
+    let base: URL;
+    try {
+      base = new URL(`${scheme}://${headers.get("Host") ?? "localhost"}`);
+    } catch {
+      base = new URL(`${scheme}://localhost`);
+    }
+    try {
+      return new URL(target, base);
+    } catch {
+      return new URL("/", base);
+    }
   }
-  try {
-    return new URL(req.url ?? "/", base);
-  } catch {
-    return new URL("/", base);
+  // `origin` wins over everything the client sent: an absolute-form target
+  // (`POST http://elsewhere/token HTTP/1.1`, RFC 9112 section 3.2.2) or a path starting with `//`
+  // only gives its path and query.
+  const url = new URL(options.origin);
+  const query = target.indexOf("?");
+  let path = query < 0 ? target : target.slice(0, query);
+  let search = query < 0 ? "" : target.slice(query);
+  if (!path.startsWith("/")) {
+    try {
+      const absolute = new URL(target);
+      path = absolute.pathname;
+      search = absolute.search;
+    } catch {
+      path = "/";
+      search = "";
+    }
   }
+  url.pathname = path;
+  url.search = search;
+  url.hash = "";
+  return url;
 }
 
 function toStream(req: NodeRequestLike): ReadableStream<Uint8Array> {
@@ -207,7 +243,7 @@ export function onNodeClientError(error: Error & { code?: string | undefined }, 
         : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
           ? [408, "Request Timeout", "The request was not received in time"]
           : [400, "Bad Request", "The request is not valid HTTP"];
-  const body = JSON.stringify({ error: "invalid_request", error_description: description });
+  const body = oauthErrorBody("invalid_request", description);
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\n` +
       `Content-Type: ${TOKEN_RESPONSE_CONTENT_TYPE}\r\nCache-Control: no-store\r\nPragma: no-cache\r\n` +
@@ -224,10 +260,10 @@ export function onNodeClientError(error: Error & { code?: string | undefined }, 
  * bodiless `417`. Such requests never reach the handler of {@link toNodeHandler}.
  */
 export function onNodeCheckExpectation(_req: unknown, res: NodeResponseLike): void {
-  const body = JSON.stringify({ error: "invalid_request", error_description: "The Expect header is not supported" });
+  const response = oauthErrorResponse(417, "invalid_request", "The Expect header is not supported");
   res.statusCode = 417;
-  for (const [name, value] of jsonResponse(417, body).headers) res.setHeader(name, value);
-  res.end(new TextEncoder().encode(body));
+  for (const [name, value] of response.headers) res.setHeader(name, value);
+  res.end(new TextEncoder().encode(oauthErrorBody("invalid_request", "The Expect header is not supported")));
 }
 
 /**

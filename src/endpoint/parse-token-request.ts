@@ -1,8 +1,10 @@
 import type { TokenRequest } from "../../generated/authlete-token.js";
-import { REDACTED, redactParameters } from "../redaction.js";
+import { decodeUtf8, readAtMost } from "../bytes.js";
+import { AuthleteConfigurationError } from "../errors.js";
+import { REDACTED, redactParameters } from "../redact.js";
 import { type BasicCredentialsOptions, parseBasicCredentials } from "./basic-credentials.js";
 import { type ClientCertificateSource, readClientCertificate } from "./client-certificate.js";
-import { type DpopTargetOptions, dpopTargetUri } from "./dpop-target.js";
+import { checkDpopTargetOptions, type DpopTargetOptions, dpopTargetUri } from "./dpop-target.js";
 import { invalidRequest, TokenEndpointError } from "./token-endpoint-error.js";
 
 /** Options of {@link parseTokenRequest}. */
@@ -23,8 +25,35 @@ export interface ParseTokenRequestOptions extends DpopTargetOptions {
 /** 64 KiB: far above any real token request, far below what would hurt the server. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
+/**
+ * Checks every option of {@link parseTokenRequest} (and so of {@link createTokenEndpoint}, which
+ * calls it once at creation): a setting that could only fail per request fails here instead.
+ *
+ * @throws {AuthleteConfigurationError} naming the option and what it must be.
+ */
+export function checkParseTokenRequestOptions(options: ParseTokenRequestOptions): void {
+  if (typeof options !== "object" || options === null)
+    throw new AuthleteConfigurationError("options must be an object");
+  const { maxBodyBytes, basicCredentialsFormEncoded, realm, clientCertificate } = options;
+  if (maxBodyBytes !== undefined && !(Number.isSafeInteger(maxBodyBytes) && maxBodyBytes >= 0)) {
+    throw new AuthleteConfigurationError("maxBodyBytes must be an integer ≥ 0");
+  }
+  if (basicCredentialsFormEncoded !== undefined && typeof basicCredentialsFormEncoded !== "boolean") {
+    throw new AuthleteConfigurationError("basicCredentialsFormEncoded must be true or false");
+  }
+  if (realm !== undefined && typeof realm !== "string") throw new AuthleteConfigurationError("realm must be a string");
+  if (
+    clientCertificate !== undefined &&
+    clientCertificate !== "x-ssl-cert" &&
+    clientCertificate !== "client-cert" &&
+    typeof clientCertificate !== "function"
+  ) {
+    throw new AuthleteConfigurationError('clientCertificate must be "x-ssl-cert", "client-cert" or a function');
+  }
+  checkDpopTargetOptions(options);
+}
+
 const FORM = /^application\/x-www-form-urlencoded[ \t]*(?:;.*)?$/is;
-const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * Turns the HTTP request a client sent to your token endpoint into the `TokenRequest` for
@@ -40,6 +69,8 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  * @throws {TokenEndpointError} for a request to answer without calling Authlete: not `POST`
  *   (405), not a form body (400), a body over `maxBodyBytes` (413), a malformed Basic header
  *   (401) or client certificate header (400). Use `error.toResponse()` to answer.
+ * @throws {AuthleteConfigurationError} for options that cannot work (see
+ *   {@link checkParseTokenRequestOptions}), whatever the request.
  *
  * @example
  * ```ts
@@ -59,6 +90,7 @@ export async function parseTokenRequest(
   request: Request,
   options: ParseTokenRequestOptions = {},
 ): Promise<TokenRequest> {
+  checkParseTokenRequestOptions(options);
   if (request.method !== "POST") {
     throw new TokenEndpointError("METHOD_NOT_ALLOWED", {
       error: "invalid_request",
@@ -112,34 +144,15 @@ async function readBody(request: Request, limit: number): Promise<string> {
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit) throw bodyTooLarge(limit);
   if (request.body === null) return "";
   if (request.bodyUsed) throw invalidRequest("INVALID_BODY", "The request body was already read");
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
+  let body: Uint8Array;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => {});
-        throw bodyTooLarge(limit);
-      }
-      chunks.push(value);
-    }
+    body = await readAtMost(request.body, limit, () => bodyTooLarge(limit));
   } catch (error) {
     if (error instanceof TokenEndpointError) throw error;
     throw invalidRequest("INVALID_BODY", "The request body could not be read", error);
-  } finally {
-    reader.releaseLock();
-  }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
   }
   try {
-    return UTF8.decode(body);
+    return decodeUtf8(body);
   } catch (error) {
     throw invalidRequest("INVALID_BODY", "The request body is not UTF-8", error);
   }

@@ -1,6 +1,5 @@
 import type { TokenFailResponse, TokenIssueResponse, TokenResponse } from "../../generated/authlete-token.js";
-import { jsonResponse } from "./response-headers.js";
-import { basicChallenge } from "./token-endpoint-error.js";
+import { basicChallenge, dpopNonceHeader, jsonResponse, oauthErrorBody } from "./oauth-response.js";
 
 /** An answer of `/auth/token`, `/auth/token/issue` or `/auth/token/fail`. */
 export type AuthleteTokenResult = TokenResponse | TokenIssueResponse | TokenFailResponse;
@@ -30,15 +29,15 @@ export interface ToTokenResponseOptions {
  * | anything else | 500 `server_error` |
  *
  * Every response has `Content-Type: application/json;charset=UTF-8`, `Cache-Control: no-store`,
- * `Pragma: no-cache`, and `DPoP-Nonce` when there is a nonce.
+ * `Pragma: no-cache`, and `DPoP-Nonce` when there is a nonce that is a valid header value.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-8
  */
 export function toTokenResponse(result: AuthleteTokenResult, options: ToTokenResponseOptions = {}): Response {
   const nonce = ("dpopNonce" in result ? result.dpopNonce : undefined) ?? options.dpopNonce;
-  const headers: Record<string, string> = {};
-  if (typeof nonce === "string" && nonce !== "") headers["DPoP-Nonce"] = nonce;
+  // A nonce that is not a valid header value is left out rather than making this throw.
+  const headers = dpopNonceHeader(nonce);
   const content = typeof result.responseContent === "string" ? result.responseContent : undefined;
   switch (result.action as string) {
     case "OK":
@@ -46,12 +45,12 @@ export function toTokenResponse(result: AuthleteTokenResult, options: ToTokenRes
       // 200 without a body would look like success with no token: report a server error instead.
       return content === undefined ? serverError(headers) : jsonResponse(200, content, headers);
     case "BAD_REQUEST":
-      return jsonResponse(400, content ?? oauthError("invalid_request"), headers);
+      return jsonResponse(400, content ?? oauthErrorBody("invalid_request"), headers);
     case "INVALID_CLIENT":
       headers["WWW-Authenticate"] = basicChallenge(options.realm ?? "token");
-      return jsonResponse(401, content ?? oauthError("invalid_client"), headers);
+      return jsonResponse(401, content ?? oauthErrorBody("invalid_client"), headers);
     case "INTERNAL_SERVER_ERROR":
-      return jsonResponse(500, content ?? oauthError("server_error"), headers);
+      return jsonResponse(500, content ?? oauthErrorBody("server_error"), headers);
     case "PASSWORD":
     case "TOKEN_EXCHANGE":
     case "JWT_BEARER":
@@ -59,7 +58,7 @@ export function toTokenResponse(result: AuthleteTokenResult, options: ToTokenRes
     case "NATIVE_SSO":
       return jsonResponse(
         400,
-        oauthError("invalid_grant", "Native SSO is not supported by this authorization server"),
+        oauthErrorBody("invalid_grant", "Native SSO is not supported by this authorization server"),
         headers,
       );
     default:
@@ -85,13 +84,9 @@ const KNOWN_ACTIONS = new Set([
 ]);
 
 function unsupportedGrantType(): string {
-  return oauthError("unsupported_grant_type", "The grant type is not supported by this authorization server");
-}
-
-function oauthError(error: string, description?: string): string {
-  return JSON.stringify(description === undefined ? { error } : { error, error_description: description });
+  return oauthErrorBody("unsupported_grant_type", "The grant type is not supported by this authorization server");
 }
 
 function serverError(headers: Record<string, string>): Response {
-  return jsonResponse(500, oauthError("server_error"), headers);
+  return jsonResponse(500, oauthErrorBody("server_error"), headers);
 }

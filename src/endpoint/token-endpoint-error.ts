@@ -1,4 +1,4 @@
-import { jsonResponse } from "./response-headers.js";
+import { basicChallenge, oauthErrorResponse } from "./oauth-response.js";
 
 /** Why a token request was rejected before Authlete was called, one code per rule. */
 export type TokenEndpointErrorCode =
@@ -66,21 +66,8 @@ export class TokenEndpointError extends Error {
    * `Pragma: no-cache` and this error's extra headers.
    */
   toResponse(): Response {
-    return jsonResponse(
-      this.status,
-      JSON.stringify({ error: this.error, error_description: this.error_description }),
-      this.headers,
-    );
+    return oauthErrorResponse(this.status, this.error, this.error_description, this.headers);
   }
-}
-
-/**
- * `WWW-Authenticate: Basic realm="…"`, with the realm quoted as RFC 9110 requires.
- * @see https://www.rfc-editor.org/rfc/rfc7617#section-2
- * @see https://www.rfc-editor.org/rfc/rfc9110#section-11.6.1
- */
-export function basicChallenge(realm: string): string {
-  return `Basic realm="${realm.replace(/[\\"]/g, "\\$&")}"`;
 }
 
 /** The 401 `invalid_client` error for an `Authorization: Basic` header that cannot be read. */

@@ -6,8 +6,14 @@ import type {
   TokenResponse,
 } from "../../generated/authlete-token.js";
 import type { TokenClient } from "../client.js";
-import { type ParseTokenRequestOptions, parseTokenRequest } from "./parse-token-request.js";
-import { serverErrorResponse, setNoStoreHeaders } from "./response-headers.js";
+import { AuthleteConfigurationError } from "../errors.js";
+import { credentialsOf, redact } from "../redact.js";
+import { dpopNonceHeader, invalidDpopNonce, serverErrorResponse, withTokenEndpointHeaders } from "./oauth-response.js";
+import {
+  checkParseTokenRequestOptions,
+  type ParseTokenRequestOptions,
+  parseTokenRequest,
+} from "./parse-token-request.js";
 import { isKnownAction, toTokenResponse } from "./to-token-response.js";
 import { TokenEndpointError } from "./token-endpoint-error.js";
 
@@ -19,7 +25,10 @@ export interface TokenEndpointLogDetails {
   action?: string | undefined;
   /** Authlete's result code, e.g. `A001101`. */
   resultCode?: string | undefined;
-  /** Authlete's explanation. Logged for operators; never sent to the OAuth client. */
+  /**
+   * Authlete's explanation. Logged for operators; never sent to the OAuth client. Any credential
+   * of the request it echoes is redacted (see the redaction rule in docs/token-endpoint.md).
+   */
   resultMessage?: string | undefined;
 }
 
@@ -120,18 +129,18 @@ export type TokenEndpoint = (request: Request) => Promise<Response>;
  */
 export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoint {
   const { client, logger } = options;
-  if (client === undefined || typeof client.process !== "function") {
-    throw new TypeError("createTokenEndpoint needs a client made by createTokenClient");
+  if (client === undefined || typeof client?.process !== "function") {
+    throw new AuthleteConfigurationError("createTokenEndpoint needs a client made by createTokenClient");
   }
   // Settings that could only fail per request are checked once, here.
-  if (options.tokenEndpointUrl !== undefined && !URL.canParse(String(options.tokenEndpointUrl))) {
-    throw new TypeError("tokenEndpointUrl must be an absolute URL");
+  checkParseTokenRequestOptions(options);
+  for (const name of ["authenticateUser", "onTokenExchange", "onJwtBearer", "onNativeSso", "prepareRequest"] as const) {
+    if (options[name] !== undefined && typeof options[name] !== "function") {
+      throw new AuthleteConfigurationError(`${name} must be a function`);
+    }
   }
-  if (
-    options.maxBodyBytes !== undefined &&
-    !(Number.isSafeInteger(options.maxBodyBytes) && options.maxBodyBytes >= 0)
-  ) {
-    throw new TypeError("maxBodyBytes must be an integer ≥ 0");
+  if (logger !== undefined && typeof logger?.error !== "function") {
+    throw new AuthleteConfigurationError("logger must have an error(message, details) method, as console has");
   }
   const realm = options.realm ?? "token";
   const log = (message: string, details: TokenEndpointLogDetails) => {
@@ -143,6 +152,15 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
   };
 
   return async function tokenEndpoint(request: Request): Promise<Response> {
+    try {
+      return await answer(request);
+    } catch {
+      // Only reachable if building an error answer itself failed: still an answer, never a rejection.
+      return serverErrorResponse();
+    }
+  };
+
+  async function answer(request: Request): Promise<Response> {
     let tokenRequest: TokenRequest;
     try {
       tokenRequest = await parseTokenRequest(request, options);
@@ -153,20 +171,25 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
     }
     const context: GrantContext = { request, tokenRequest };
     const call = { signal: request.signal };
+    // What Authlete's text is cleaned of before it is logged.
+    const describe = (result: AuthleteResult): TokenEndpointLogDetails => describeResult(result, tokenRequest);
     let result: TokenResponse | undefined;
     try {
       if (options.prepareRequest) tokenRequest = (await options.prepareRequest(tokenRequest, request)) ?? tokenRequest;
       result = await client.process(tokenRequest, call);
+      if (invalidDpopNonce(result.dpopNonce)) {
+        log("Authlete sent a DPoP nonce that is not a valid header value; it is not sent", describe(result));
+      }
       const action = result.action as string;
       if (!isKnownAction(action)) {
         log("Authlete answered /auth/token with an unknown action", describe(result));
-        return serverErrorResponse(nonceHeader(result.dpopNonce));
+        return serverErrorResponse(dpopNonceHeader(result.dpopNonce));
       }
       if (action === "INTERNAL_SERVER_ERROR")
         log("Authlete reported an internal error for /auth/token", describe(result));
       switch (action) {
         case "PASSWORD":
-          return await password(result, context);
+          return await password(result, context, describe);
         case "TOKEN_EXCHANGE":
           return await hook(options.onTokenExchange, result, context);
         case "JWT_BEARER":
@@ -178,18 +201,22 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
       }
     } catch (error) {
       const nonce = result?.dpopNonce;
-      if (error instanceof TokenEndpointError) return withEndpointHeaders(error.toResponse(), nonce);
+      if (error instanceof TokenEndpointError) return withTokenEndpointHeaders(error.toResponse(), nonce);
       log("The token request could not be completed", { error, ...(result ? describe(result) : {}) });
-      return serverErrorResponse(nonceHeader(nonce));
+      return serverErrorResponse(dpopNonceHeader(nonce));
     }
-  };
+  }
 
-  async function password(result: TokenResponse, context: GrantContext): Promise<Response> {
+  async function password(
+    result: TokenResponse,
+    context: GrantContext,
+    describe: (result: AuthleteResult) => TokenEndpointLogDetails,
+  ): Promise<Response> {
     if (options.authenticateUser === undefined) return toTokenResponse(result, { realm });
     const ticket = result.ticket;
     if (typeof ticket !== "string" || ticket === "") {
       log("Authlete answered PASSWORD without a ticket", describe(result));
-      return serverErrorResponse(nonceHeader(result.dpopNonce));
+      return serverErrorResponse(dpopNonceHeader(result.dpopNonce));
     }
     const user = await options.authenticateUser(result.username ?? "", result.password ?? "", context);
     const call = { signal: context.request.signal };
@@ -209,7 +236,7 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
     }
     if (!expected.includes(answer.action)) {
       log(`Authlete answered ${operation} with an unexpected action`, describe(answer));
-      return serverErrorResponse(nonceHeader(result.dpopNonce));
+      return serverErrorResponse(dpopNonceHeader(result.dpopNonce));
     }
     if (answer.action === "INTERNAL_SERVER_ERROR")
       log(`Authlete reported an internal error for ${operation}`, describe(answer));
@@ -218,24 +245,18 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
 
   async function hook(handler: GrantHook | undefined, result: TokenResponse, context: GrantContext): Promise<Response> {
     if (handler === undefined) return toTokenResponse(result, { realm });
-    return withEndpointHeaders(await handler(result, context), result.dpopNonce);
+    return withTokenEndpointHeaders(await handler(result, context), result.dpopNonce);
   }
 }
 
-/** A copy of `response` (its headers may be immutable) with the no-store headers and the nonce. */
-function withEndpointHeaders(response: Response, nonce: string | null | undefined): Response {
-  const copy = new Response(response.body, response);
-  setNoStoreHeaders(copy.headers);
-  if (typeof nonce === "string" && nonce !== "" && !copy.headers.has("DPoP-Nonce"))
-    copy.headers.set("DPoP-Nonce", nonce);
-  return copy;
-}
+type AuthleteResult = { action: string; resultCode?: string; resultMessage?: string };
 
-function nonceHeader(nonce: string | null | undefined): Record<string, string> {
-  return typeof nonce === "string" && nonce !== "" ? { "DPoP-Nonce": nonce } : {};
-}
-
-/** The loggable part of an Authlete result: never tokens, passwords or response content. */
-function describe(result: { action: string; resultCode?: string; resultMessage?: string }): TokenEndpointLogDetails {
-  return { action: result.action, resultCode: result.resultCode, resultMessage: result.resultMessage };
+/**
+ * The loggable part of an Authlete result: never tokens, passwords or response content, and its
+ * text without any credential the token request carried (Authlete or a proxy may echo them).
+ */
+function describeResult(result: AuthleteResult, tokenRequest: TokenRequest): TokenEndpointLogDetails {
+  const credentials = credentialsOf(tokenRequest);
+  const clean = (text: string | undefined) => (text === undefined ? undefined : redact(text, credentials));
+  return { action: result.action, resultCode: clean(result.resultCode), resultMessage: clean(result.resultMessage) };
 }

@@ -1,5 +1,5 @@
 /** The fake Authlete's record of each request it received, safe to print. */
-import { REDACTED, redactParameters, showRedacted } from "../redaction.js";
+import { REDACTED, redactParameters, showRedacted } from "../redact.js";
 
 /** One request the fake received. */
 export interface FakeCall {

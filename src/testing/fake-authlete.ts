@@ -9,7 +9,7 @@ import {
   type TokenResponse,
   toNodeHandler,
 } from "../index.js";
-import { REDACTED, showRedacted } from "../redaction.js";
+import { REDACTED, showRedacted } from "../redact.js";
 import { resultBody } from "./bodies.js";
 import { type FakeCall, redactedCall } from "./calls.js";
 import {

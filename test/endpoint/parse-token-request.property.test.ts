@@ -45,7 +45,11 @@ const options: fc.Arbitrary<ParseTokenRequestOptions> = fc.record(
   {
     maxBodyBytes: fc.integer({ min: 0, max: 300 }),
     basicCredentialsFormEncoded: fc.boolean(),
-    trustForwardedHeaders: fc.boolean(),
+    trustForwardedHeaders: fc.constantFrom(
+      false as const,
+      { header: "forwarded" as const },
+      { header: "x-forwarded" as const, hops: 2 },
+    ),
     clientCertificate: fc.constantFrom<"x-ssl-cert" | "client-cert">("x-ssl-cert", "client-cert"),
     realm: anyValue,
   },

@@ -3,6 +3,7 @@ import { inspect } from "node:util";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   AuthleteApiError,
+  AuthleteConfigurationError,
   AuthleteNetworkError,
   createTokenClient,
   createTokenEndpoint,
@@ -130,10 +131,10 @@ describe("createTokenEndpoint: direct actions", () => {
   });
 
   it("refuses settings that cannot work when it is created", () => {
-    expect(() => endpoint({ tokenEndpointUrl: "/token" })).toThrow(TypeError);
-    expect(() => endpoint({ maxBodyBytes: -1 })).toThrow(TypeError);
-    expect(() => endpoint({ maxBodyBytes: Number.NaN })).toThrow(TypeError);
-    expect(() => createTokenEndpoint({} as TokenEndpointOptions)).toThrow(TypeError);
+    expect(() => endpoint({ tokenEndpointUrl: "/token" })).toThrow(AuthleteConfigurationError);
+    expect(() => endpoint({ maxBodyBytes: -1 })).toThrow(AuthleteConfigurationError);
+    expect(() => endpoint({ maxBodyBytes: Number.NaN })).toThrow(AuthleteConfigurationError);
+    expect(() => createTokenEndpoint({} as TokenEndpointOptions)).toThrow(AuthleteConfigurationError);
   });
 
   it("lets prepareRequest add policy to the TokenRequest", async () => {

@@ -59,6 +59,14 @@ export const FAULT_CLIENT_SECRET = "client-secret-Fault-3e5d7c9b1a";
 export const TESTING_CLIENT_SECRET = "client-secret-Testing-4Hd8Vb2Ke";
 /** The client secret of the documented testing example (examples/testing). */
 export const EXAMPLE_CLIENT_SECRET = "example-client-secret-Lq6Ts";
+/** The redaction tests' service access token. */
+export const REDACTION_ACCESS_TOKEN = "redact-svc-token-Pw4Kd9Rm2Xq";
+/** The redaction tests' client secret: a `"` (echoed JSON-escaped), spaces and `+` (form-encoded two ways). */
+export const REDACTION_CLIENT_SECRET = 'red "sec" ret+/Ω 7Hx';
+/** The redaction tests' resource owner password, sent inside the form body. */
+export const REDACTION_PASSWORD = 'owner pw+&= 9Zt"q"';
+/** The redaction tests' client assertion, sent inside the form body. */
+export const REDACTION_ASSERTION = "eyJhbGciOiJSUzI1NiJ9.redaction-assertion-Jv6.sig";
 
 /**
  * Every access and refresh token the suite's Authlete stand-ins issue starts with this. Issued
@@ -96,6 +104,10 @@ export const SECRETS: readonly Secret[] = Object.freeze([
   { name: "FAULT_CLIENT_SECRET", value: FAULT_CLIENT_SECRET, kind: "client secret" },
   { name: "TESTING_CLIENT_SECRET", value: TESTING_CLIENT_SECRET, kind: "client secret" },
   { name: "EXAMPLE_CLIENT_SECRET", value: EXAMPLE_CLIENT_SECRET, kind: "client secret" },
+  { name: "REDACTION_ACCESS_TOKEN", value: REDACTION_ACCESS_TOKEN, kind: "access token" },
+  { name: "REDACTION_CLIENT_SECRET", value: REDACTION_CLIENT_SECRET, kind: "client secret" },
+  { name: "REDACTION_PASSWORD", value: REDACTION_PASSWORD, kind: "client secret" },
+  { name: "REDACTION_ASSERTION", value: REDACTION_ASSERTION, kind: "client secret" },
 ] as const);
 
 /**

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { chmod, cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer } from "../helpers/http-server.js";
 import { copyProject, ROOT, type RunResult, runCommand } from "../helpers/project.js";
@@ -376,6 +377,114 @@ describe("remote refs", () => {
       await server.close();
     }
   }, 120_000);
+});
+
+describe("remote refs under the size cap", () => {
+  /** The remote-ref-http case with its {{LOOPBACK}} pointing at `url`. */
+  async function remoteCase(url: string): Promise<string> {
+    const testCase = cases.find((c) => c.name === "remote-ref-http");
+    if (!testCase) throw new Error("remote-ref-http case missing");
+    const dir = await prepare(testCase);
+    const file = join(dir, "openapi/openapi.yaml");
+    await writeFile(file, (await readFile(file, "utf8")).replace("{{LOOPBACK}}", url));
+    return dir;
+  }
+
+  async function recorded(name: string, body: () => Promise<string>) {
+    let ok = false;
+    let note = "did not finish";
+    try {
+      note = await body();
+      ok = true;
+    } finally {
+      recordOutcome({ category: CATEGORY, name, tried: 1, passed: ok ? 1 : 0, lost: 0, note });
+    }
+  }
+
+  it("a gzip bomb (200 MiB of zeros) behind --allow-remote-refs is refused in one line, in little memory", async () => {
+    await recorded("remote $ref gzip bomb (200 MiB inflated) over a 1 MB cap: peak memory", async () => {
+      // ~200 KB on the wire, 200 MiB once inflated.
+      const bomb = gzipSync(Buffer.alloc(200 * 1024 * 1024), { level: 9 });
+      const server = await startServer((_request, response) => {
+        response.setHeader("content-type", "application/yaml");
+        response.setHeader("content-encoding", "gzip");
+        response.end(bomb);
+      });
+      try {
+        const dir = await remoteCase(server.url);
+        const rssFile = join(dir, "max-rss");
+        const result = await slot(() =>
+          run(["--allow-remote-refs", "--max-spec-size", "1MB"], dir, {
+            preload: [join(SUPPORT, "report-max-rss.mjs")],
+            env: { MAX_RSS_FILE: rssFile },
+          }),
+        );
+        const maxRssMb = Math.round(Number(await readFile(rssFile, "utf8")) / 1024);
+        expect(result.code, result.stderr).toBe(1);
+        expect(server.requests.length).toBeGreaterThan(0);
+        expect(result.stderr).toMatch(/Gadget\.yaml is too large: over the 1 MB limit \(after decompression/);
+        expect(result.stderr).not.toMatch(STACK);
+        // About what any run costs (Redocly and TypeScript loaded); the unbounded read took over 1 GB.
+        expect(maxRssMb).toBeLessThan(350);
+        return `peak RSS ${maxRssMb} MB, ${result.ms} ms`;
+      } finally {
+        await server.close();
+      }
+    });
+  }, 120_000);
+
+  it("redirects are followed only under the same rules: the cap applies after them, a loop or a scheme change is refused", async () => {
+    await recorded("remote $ref redirects: capped, bounded, no scheme change", async () => {
+      const big = `${THING_YAML}\n# ${"x".repeat(2 * 1024 * 1024)}\n`;
+      const server = await startServer((request, response) => {
+        const path = request.url ?? "";
+        if (path.endsWith("/Gadget.yaml") && path.startsWith("/big/")) {
+          response.statusCode = 302;
+          response.setHeader("location", "/payload/big.yaml");
+        } else if (path === "/payload/big.yaml") {
+          response.setHeader("content-type", "application/yaml");
+          response.end(big);
+          return;
+        } else if (path.startsWith("/loop/")) {
+          response.statusCode = 307;
+          response.setHeader("location", path);
+        } else if (path.startsWith("/file/")) {
+          response.statusCode = 301;
+          response.setHeader("location", "file:///etc/passwd");
+        } else if (path.startsWith("/ok/")) {
+          response.statusCode = 308;
+          response.setHeader("location", "/payload/thing.yaml");
+        } else {
+          response.setHeader("content-type", "application/yaml");
+          response.end(THING_YAML);
+          return;
+        }
+        response.end();
+      });
+      try {
+        const outcomes: string[] = [];
+        for (const [prefix, message] of [
+          ["big", /too large: over the 1 MB limit/],
+          ["loop", /more than 5 redirects: refused/],
+          ["file", /redirected to file: URL: refused/],
+        ] as const) {
+          const dir = await remoteCase(`${server.url}/${prefix}`);
+          const result = await slot(() => run(["--allow-remote-refs", "--max-spec-size", "1MB"], dir));
+          expect(result.code, result.stderr).toBe(1);
+          expect(result.stderr).toMatch(message);
+          expect(result.stderr).not.toMatch(STACK);
+          outcomes.push(prefix);
+        }
+        const dir = await remoteCase(`${server.url}/ok`);
+        const followed = await slot(() => run(["--allow-remote-refs"], dir));
+        expect(followed.code, followed.stderr).toBe(0);
+        expect(await readFile(join(dir, "generated/authlete-token.ts"), "utf8")).toMatch(/label\??: string/);
+        return `refused: ${outcomes.join(", ")}; followed: one 308`;
+      } finally {
+        await server.close();
+      }
+    });
+  }, 180_000);
 });
 
 describe("a 50 MB spec", () => {

@@ -231,17 +231,26 @@ const AUTHLETE_FAILURES = new Set<Behaviour>([
   "network error",
 ]);
 
-const endpointOptions: fc.Arbitrary<Partial<TokenEndpointOptions>> = fc.record(
-  {
-    maxBodyBytes: fc.oneof(fc.integer({ min: 0, max: 400 }), fc.constant(65_536)),
-    basicCredentialsFormEncoded: fc.boolean(),
-    trustForwardedHeaders: fc.boolean(),
-    clientCertificate: fc.constantFrom<"x-ssl-cert" | "client-cert">("x-ssl-cert", "client-cert"),
-    realm: anyValue,
-    tokenEndpointUrl: fc.constantFrom("https://as.example.com/token", "http://127.0.0.1:8080/token?x=1#f"),
-  },
-  { requiredKeys: [] },
-);
+const endpointOptions: fc.Arbitrary<Partial<TokenEndpointOptions>> = fc
+  .record(
+    {
+      maxBodyBytes: fc.oneof(fc.integer({ min: 0, max: 400 }), fc.constant(65_536)),
+      basicCredentialsFormEncoded: fc.boolean(),
+      trustForwardedHeaders: fc.constantFrom(
+        false as const,
+        { header: "forwarded" as const },
+        { header: "x-forwarded" as const, hops: 2 },
+      ),
+      clientCertificate: fc.constantFrom<"x-ssl-cert" | "client-cert">("x-ssl-cert", "client-cert"),
+      realm: anyValue,
+      tokenEndpointUrl: fc.constantFrom("https://as.example.com/token", "http://127.0.0.1:8080/token?x=1#f"),
+    },
+    { requiredKeys: [] },
+    // tokenEndpointUrl and trustForwardedHeaders together are refused at creation: never both.
+  )
+  .map(({ trustForwardedHeaders, ...rest }) =>
+    rest.tokenEndpointUrl === undefined ? { ...rest, trustForwardedHeaders } : rest,
+  );
 
 const arbitraryCase = fc.record({
   method,
