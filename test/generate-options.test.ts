@@ -1,20 +1,12 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TYPESCRIPT_OPTIONS } from "../scripts/lib/config.js";
-import { copyProject, ROOT, runGenerate } from "./helpers/project.js";
+import { ROOT, runGenerate } from "./helpers/project.js";
+import { projectCopies } from "./helpers/project-copies.js";
 
 const OUTPUT = "generated/authlete-token.ts";
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-async function project() {
-  const copy = await copyProject();
-  cleanups.push(copy.cleanup);
-  return copy.dir;
-}
+const project = projectCopies();
 
 /** Adds `lines` (YAML, already indented for `x-openapi-ts:`) under the project's API's options. */
 async function withOptions(dir: string, lines: string) {
