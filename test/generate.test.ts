@@ -1,21 +1,13 @@
 import { existsSync } from "node:fs";
 import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { copyProject, ROOT, runGenerate, VENDOR_SPEC } from "./helpers/project.js";
+import { describe, expect, it } from "vitest";
+import { ROOT, runGenerate, VENDOR_SPEC } from "./helpers/project.js";
+import { projectCopies } from "./helpers/project-copies.js";
 
 const OUTPUT = "generated/authlete-token.ts";
 const PATH_FILE = "openapi/paths/api_{serviceId}_auth_token.yaml";
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-async function project() {
-  const copy = await copyProject();
-  cleanups.push(copy.cleanup);
-  return copy.dir;
-}
+const project = projectCopies();
 
 /** Every file under `dir`, path → bytes, to prove a failed run changed nothing. */
 async function snapshot(dir: string): Promise<Map<string, string>> {
@@ -173,7 +165,7 @@ describe.skipIf(!existsSync(VENDOR_SPEC))("a vendor-size spec (Authlete's whole 
     const dir = await project();
     await writeFile(
       join(dir, "vendor.yaml"),
-      `extends:\n  - minimal\napis:\n  authlete:\n    root: ${VENDOR_SPEC}\n    x-openapi-ts:\n      output: out/authlete.ts\n`,
+      `extends:\n  - minimal\napis:\n  authlete:\n    root: ${VENDOR_SPEC}\n    x-openapi-ts:\n      output: out/authlete.ts\n      rootTypes: true\n      rootTypesNoSchemaPrefix: true\n`,
     );
     const result = await runGenerate(["--config", join(dir, "vendor.yaml")], dir);
     expect(result.code).toBe(0);

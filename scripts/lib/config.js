@@ -22,7 +22,43 @@ export class UsageError extends Error {
  * @property {string} name the key under `apis:`
  * @property {string} root absolute path of the spec's root file
  * @property {string} output absolute path of the generated TypeScript file
+ * @property {TypeScriptOptions} options the openapi-typescript options of `apis.<name>.x-openapi-ts`,
+ *   only those the config sets (openapi-typescript applies its own defaults to the rest)
  */
+
+/**
+ * The options of openapi-typescript's Node API that `apis.<name>.x-openapi-ts` accepts next to
+ * `output`, each with its type: every one that is data rather than a function, spelled as the API
+ * spells them. The CLI's flag for each is its kebab-case name (`rootTypesNoSchemaPrefix` →
+ * `--root-types-no-schema-prefix`), except `inject`, which the CLI has no flag for. Left out on
+ * purpose: `cwd`, `redocly` and `silent`, which are this generator's to set.
+ * @see https://openapi-ts.dev/node#options
+ */
+export const TYPESCRIPT_OPTIONS = Object.freeze({
+  additionalProperties: "boolean",
+  alphabetize: "boolean",
+  arrayLength: "boolean",
+  conditionalEnums: "boolean",
+  dedupeEnums: "boolean",
+  defaultNonNullable: "boolean",
+  emptyObjectsUnknown: "boolean",
+  enum: "boolean",
+  enumValues: "boolean",
+  excludeDeprecated: "boolean",
+  exportType: "boolean",
+  generatePathParams: "boolean",
+  immutable: "boolean",
+  inject: "string",
+  makePathsEnum: "boolean",
+  pathParamsAsTypes: "boolean",
+  propertiesRequiredByDefault: "boolean",
+  readWriteMarkers: "boolean",
+  rootTypes: "boolean",
+  rootTypesKeepCasing: "boolean",
+  rootTypesNoSchemaPrefix: "boolean",
+});
+
+/** @typedef {Pick<import("openapi-typescript").OpenAPITSOptions, keyof typeof TYPESCRIPT_OPTIONS>} TypeScriptOptions */
 
 /**
  * What the command line says about reading specs; undefined: take the config's setting or the default.
@@ -74,10 +110,10 @@ export async function loadApis(configPath, overrides = {}) {
   const dir = dirname(absolute);
   const settings = readSettings(config, absolute, overrides, core, cwd);
   const rawApis = config.resolvedConfig.apis ?? {};
+  const at = (/** @type {string[]} */ path) => position(config, core, absolute, cwd, path);
   /** @type {ApiEntry[]} */
   const apis = Object.entries(rawApis).map(([name, api]) => {
-    const tsOptions = /** @type {{ output?: unknown } | undefined} */ (api["x-openapi-ts"]);
-    const output = typeof tsOptions?.output === "string" ? tsOptions.output : `generated/${name}.ts`;
+    const { output = `generated/${name}.ts`, ...options } = readTypeScriptOptions(name, api["x-openapi-ts"], at);
     const target = resolve(dir, output);
     const rel = relative(dir, target);
     // A relative output must stay inside the config's folder (a config cannot `../../` its way
@@ -87,7 +123,7 @@ export async function loadApis(configPath, overrides = {}) {
         `apis.${name}.x-openapi-ts.output "${output}" in ${relative(cwd, absolute) || absolute} resolves outside the config's folder ${dir}: refused (a relative output must stay inside the folder of the config)`,
       );
     }
-    return { name, root: resolve(dir, api.root), output: target };
+    return { name, root: resolve(dir, api.root), output: target, options };
   });
   if (apis.length === 0) throw new UsageError(`no APIs under "apis:" in ${configPath}`);
   return { config, configPath: absolute, configDir: dir, apis, settings };
@@ -107,15 +143,7 @@ function readSettings(config, file, overrides, core, cwd) {
   const document = config.document;
   const raw = /** @type {Record<string, unknown> | undefined} */ (document?.parsed)?.["x-authlete-token"];
   const own = raw !== null && typeof raw === "object" ? /** @type {Record<string, unknown>} */ (raw) : {};
-  const where = (/** @type {string} */ key) => {
-    try {
-      if (!document) throw new Error("no document");
-      const { start } = core.getLineColLocation({ source: document.source, pointer: `#/x-authlete-token/${key}` });
-      return `${relative(cwd, file) || file}:${start.line}:${start.col}`;
-    } catch {
-      return relative(cwd, file) || file;
-    }
-  };
+  const where = (/** @type {string} */ key) => position(config, core, file, cwd, ["x-authlete-token", key]);
   let maxSpecSize = overrides.maxSpecSize;
   if (maxSpecSize === undefined && own["max-spec-size"] !== undefined) {
     maxSpecSize = parseSize(own["max-spec-size"]);
@@ -135,6 +163,66 @@ function readSettings(config, file, overrides, core, cwd) {
     allowRemoteRefs = own["allow-remote-refs"];
   }
   return { maxSpecSize: maxSpecSize ?? DEFAULT_MAX_SPEC_SIZE, allowRemoteRefs: allowRemoteRefs ?? false };
+}
+
+/**
+ * Checks `apis.<name>.x-openapi-ts` against openapi-typescript's options: a key it does not know, or
+ * a value of the wrong type, is a usage error naming the API, the key and the accepted keys, never
+ * silently ignored (a misspelt `alphabetise: true` would otherwise generate different types than
+ * the author meant, with no word said).
+ * @param {string} name
+ * @param {unknown} raw
+ * @param {(path: string[]) => string} at where a key of the config is, for the message
+ * @returns {TypeScriptOptions & { output?: string }}
+ */
+function readTypeScriptOptions(name, raw, at) {
+  const base = ["apis", name, "x-openapi-ts"];
+  if (raw === undefined) return {};
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new UsageError(`${at(base)}: apis.${name}.x-openapi-ts must be a mapping of options, got ${describe(raw)}`);
+  }
+  const types = /** @type {Record<string, string>} */ ({ output: "string", ...TYPESCRIPT_OPTIONS });
+  for (const [key, value] of Object.entries(raw)) {
+    const type = Object.hasOwn(types, key) ? types[key] : undefined;
+    if (type === undefined) {
+      throw new UsageError(
+        `${at([...base, key])}: apis.${name}.x-openapi-ts.${key} is not an option; accepted: ${Object.keys(types).join(", ")}`,
+      );
+    }
+    if (typeof value !== type) {
+      throw new UsageError(
+        `${at([...base, key])}: apis.${name}.x-openapi-ts.${key} must be ${type === "boolean" ? "true or false" : "a string"}, got ${describe(value)}`,
+      );
+    }
+  }
+  return /** @type {TypeScriptOptions & { output?: string }} */ (raw);
+}
+
+/** @param {unknown} value */
+function describe(value) {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/**
+ * `file:line:col` of the value at `path` (a list of keys) in the config, or the file alone.
+ * @param {import("@redocly/openapi-core").Config} config
+ * @param {typeof import("@redocly/openapi-core")} core
+ * @param {string} file
+ * @param {string} cwd
+ * @param {string[]} path
+ */
+function position(config, core, file, cwd, path) {
+  const name = relative(cwd, file) || file;
+  try {
+    const document = config.document;
+    if (!document) return name;
+    const pointer = path.map((key) => key.replaceAll("~", "~0").replaceAll("/", "~1")).join("/");
+    const { start } = core.getLineColLocation({ source: document.source, pointer: `#/${pointer}` });
+    return `${name}:${start.line}:${start.col}`;
+  } catch {
+    return name;
+  }
 }
 
 /**

@@ -28,13 +28,6 @@ import { toolVersions } from "./versions.js";
  */
 
 /**
- * openapi-typescript options: root aliases so consumers can `import type { TokenRequest }`, and
- * a schema `default` does not make a request field required.
- * @type {import("openapi-typescript").OpenAPITSOptions}
- */
-const TYPESCRIPT_OPTIONS = { rootTypes: true, rootTypesNoSchemaPrefix: true, defaultNonNullable: false, silent: true };
-
-/**
  * Lints one API with the config's rules and, side by side in the worker thread, bundles it into a
  * single document and turns that into TypeScript. Lint errors stop the API: its TypeScript is not
  * used; warnings are reported and do not. Nothing is written here: callers decide what to do
@@ -50,7 +43,8 @@ export async function buildApi(api, config, { cwd, configDir, settings }) {
   const policy = await specPolicy(api.root, { ...settings, cwd });
   // Type generation starts now in the worker, side by side with the lint below; its result is
   // used only if the lint passes.
-  const compiling = compileTypeScript(api.root, TYPESCRIPT_OPTIONS, policy);
+  // The API's own options (config.js checked them), the rest left to openapi-typescript's defaults.
+  const compiling = compileTypeScript(api.root, { ...api.options, silent: true }, policy);
   compiling.catch(() => {}); // a failed lint never looks at it
   /** @type {Set<string>} */
   const files = new Set([api.root]);

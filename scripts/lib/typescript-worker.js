@@ -36,6 +36,9 @@ parentPort?.on(
       if (problem) throw new Error(problem.message);
       const document = /** @type {import("openapi-typescript").OpenAPI3} */ (bundled.bundle.parsed);
       const hash = createHash("sha256").update(JSON.stringify(document)).digest("hex");
+      // openapi-typescript keeps the enums of `dedupeEnums` in a module-wide cache that it never
+      // clears: left as is, an API would get the enums of the one generated before it.
+      ots.enumCache.clear();
       // With `redocly` set, openapiTS uses this (rule-less) config instead of linting again.
       const code = ots.astToString(await ots.default(document, { ...options, redocly: /** @type {any} */ (config) }));
       parentPort?.postMessage({ id, code, hash, files: [...bundled.fileDependencies] });
