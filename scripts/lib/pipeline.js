@@ -1,6 +1,6 @@
 // @ts-check
 import { relative } from "node:path";
-import * as core from "@redocly/openapi-core";
+import { loadDeps } from "./deps.js";
 import { toFinding } from "./problems.js";
 import { checkRootDocument, createSpecResolver, describeSpecError, ReadRuleError, specPolicy } from "./spec-guard.js";
 import { compileTypeScript } from "./typescript-compiler.js";
@@ -35,9 +35,9 @@ import { toolVersions } from "./versions.js";
 const TYPESCRIPT_OPTIONS = { rootTypes: true, rootTypesNoSchemaPrefix: true, defaultNonNullable: false, silent: true };
 
 /**
- * Lints one API with the config's rules and, side by side in the worker thread, bundles it into a
- * single document and turns that into TypeScript. Lint errors stop the API: its TypeScript is not
- * used; warnings are reported and do not. Nothing is written here: callers decide what to do
+ * Lints one API with the config's rules, then bundles it into a single document and turns that
+ * into TypeScript. Lint errors stop the API before its TypeScript is made; warnings are reported
+ * and do not. Nothing is written here: callers decide what to do
  * with the code.
  * @param {ApiEntry} api
  * @param {Config} config
@@ -45,13 +45,10 @@ const TYPESCRIPT_OPTIONS = { rootTypes: true, rootTypesNoSchemaPrefix: true, def
  * @returns {Promise<BuildResult>}
  */
 export async function buildApi(api, config, { cwd, configDir, settings }) {
-  // Both threads read the spec through the same policy: no remote fetch, no file outside the
-  // spec folder, nothing over the size cap, nothing that is not UTF-8.
+  const { core } = await loadDeps();
+  // Lint and bundle read the spec through this policy: no remote fetch, no file outside the spec
+  // folder, nothing over the size cap, nothing that is not UTF-8.
   const policy = await specPolicy(api.root, { ...settings, cwd });
-  // Type generation starts now in the worker, side by side with the lint below; its result is
-  // used only if the lint passes.
-  const compiling = compileTypeScript(api.root, TYPESCRIPT_OPTIONS, policy);
-  compiling.catch(() => {}); // a failed lint never looks at it
   /** @type {Set<string>} */
   const files = new Set([api.root]);
   const apiConfig = config.forAlias(api.name);
@@ -60,13 +57,13 @@ export async function buildApi(api, config, { cwd, configDir, settings }) {
   try {
     const document = await resolver.resolveDocument(null, api.root, true);
     if (document instanceof Error) throw document;
-    checkRootDocument(document, (pointer) => keyPosition(document.source, pointer), cwd);
+    checkRootDocument(document, (pointer) => keyPosition(core, document.source, pointer), cwd);
     problems = await core.lint({ ref: api.root, config: apiConfig, externalRefResolver: resolver });
   } catch (error) {
     const result = failed(api, [], describeSpecError(error, api.root, cwd), files, error);
     return { ...result, refused: error instanceof ReadRuleError || resolver.refused.length > 0 };
   }
-  const findings = unique(problems.map((p) => toFinding(p, cwd)));
+  const findings = unique(problems.map((p) => toFinding(p, cwd, core)));
   if (findings.some((f) => f.severity === "error")) {
     return { api, findings, code: undefined, failure: "lint errors", files, refused: resolver.refused.length > 0 };
   }
@@ -76,10 +73,9 @@ export async function buildApi(api, config, { cwd, configDir, settings }) {
   }
   let compiled;
   try {
-    compiled = await compiling;
+    compiled = await compileTypeScript(api.root, TYPESCRIPT_OPTIONS, resolver);
   } catch (error) {
-    // The worker's message already names the file.
-    return failed(api, findings, error instanceof Error ? error.message : String(error), files, error);
+    return failed(api, findings, describeSpecError(error, api.root, cwd), files, error);
   }
   for (const file of compiled.files) files.add(file);
   const source = relative(configDir, api.root).split("\\").join("/");
@@ -134,10 +130,11 @@ function failed(api, findings, failure, files, error) {
 
 /**
  * The 1-based line and column of a key of a parsed file.
+ * @param {typeof import("@redocly/openapi-core")} core
  * @param {import("@redocly/openapi-core").Source} source
  * @param {string} pointer
  */
-function keyPosition(source, pointer) {
+function keyPosition(core, source, pointer) {
   try {
     const { start } = core.getLineColLocation({ source, pointer, reportOnKey: true });
     return { line: start.line, col: start.col };
