@@ -70,12 +70,12 @@ describe("the dependency cache of generate", () => {
     for (const [path, text] of Object.entries(outputs)) expect(text, path).toBe(committed);
   });
 
-  it("writes the same bytes from plain imports, the bundle and its code cache on a 200-operation spec", {
+  it("writes the same bytes from plain imports, the bundle and its code cache on a 150-operation spec", {
     timeout: 300_000,
   }, async () => {
     const ws = await makeWorkspace(ROOT, {
       name: "deps-cache",
-      synthetic: { operations: 200, layout: "single" },
+      synthetic: { operations: 150, layout: "single" },
       rules: "project",
     });
     cleanups.push(ws.cleanup);

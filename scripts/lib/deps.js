@@ -206,8 +206,8 @@ async function build(entries) {
     platform: "node",
     format: "cjs",
     target: `node${process.versions.node.split(".")[0]}`,
-    // Class and function names as in the packages (scope hoisting would rename clashing ones).
-    keepNames: true,
+    // No keepNames: its __name() calls run wherever a closure is made, in the lint's hot loops too
+    // (measured 45 % slower); nothing here reads a function's name.
     define: { "import.meta.url": "__importMetaUrl" },
     banner: { js: WRAPPER_START },
     footer: { js: WRAPPER_END },
