@@ -235,10 +235,9 @@ async function writeCache(file, key, code, cache) {
     cacheSha256: cache ? sha256(cache) : "",
   };
   await mkdir(dirname(file), { recursive: true });
-  await writeFileAtomic(
-    file,
-    Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), code, cache ?? Buffer.alloc(0)]),
-  );
+  const bytes = Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), code, cache ?? Buffer.alloc(0)]);
+  // No fsync: the checksums turn a file torn by a power cut into a cache miss.
+  await writeFileAtomic(file, bytes, { durable: false });
 }
 
 /**
