@@ -63,20 +63,33 @@ export async function buildApi(api, config, { cwd, configDir, settings }) {
     const result = failed(api, [], describeSpecError(error, api.root, cwd), files, error);
     return { ...result, refused: error instanceof ReadRuleError || resolver.refused.length > 0 };
   }
-  const findings = unique(problems.map((p) => toFinding(p, cwd, core)));
-  if (findings.some((f) => f.severity === "error")) {
-    return { api, findings, code: undefined, failure: "lint errors", files, refused: resolver.refused.length > 0 };
+  // A problem's line and column make Redocly build a YAML AST of its whole file (hundreds of MB
+  // for a 13 MB spec): when types are made, that happens after them, with the parsed files let
+  // go, so the AST and openapi-typescript's work are never in memory together.
+  const lintProblems = problems;
+  const findingsOf = () => unique(lintProblems.map((p) => toFinding(p, cwd, core)));
+  if (problems.some((p) => p.severity === "error")) {
+    return {
+      api,
+      findings: findingsOf(),
+      code: undefined,
+      failure: "lint errors",
+      files,
+      refused: resolver.refused.length > 0,
+    };
   }
   if (resolver.refused.length > 0) {
     // Reported by `no-unresolved-refs` when it is on; refused all the same when it is off.
-    return { ...failed(api, findings, `refused $ref: ${resolver.refused[0]}`, files, undefined), refused: true };
+    return { ...failed(api, findingsOf(), `refused $ref: ${resolver.refused[0]}`, files, undefined), refused: true };
   }
   let compiled;
   try {
     compiled = await compileTypeScript(api.root, TYPESCRIPT_OPTIONS, resolver);
   } catch (error) {
-    return failed(api, findings, describeSpecError(error, api.root, cwd), files, error);
+    return failed(api, findingsOf(), describeSpecError(error, api.root, cwd), files, error);
   }
+  resolver.cache.clear(); // positions come from each problem's own source text
+  const findings = findingsOf();
   for (const file of compiled.files) files.add(file);
   const source = relative(configDir, api.root).split("\\").join("/");
   return { api, findings, code: header(source, compiled.hash) + compiled.code, failure: undefined, files };
