@@ -21,7 +21,7 @@ describe("npm run bench -- --quick", () => {
     const text = await readFile(out, "utf8");
     expect(text).toContain("# Benchmark results");
     expect(text).toMatch(/Machine: .+ RAM, .+ Node v\d+/);
-    for (const row of ["1", "2", "3a", "3b", "4a", "4b", "5a", "5b", "6", "7a", "7b", "8"]) {
+    for (const row of ["1", "1b", "2", "3a", "3b", "4a", "4b", "4c", "4d", "5a", "5b", "6", "7a", "7b", "8"]) {
       expect(text).toMatch(new RegExp(`^\\| ${row} \\| .+ \\| (✅ met|❌ not met|—) \\|$`, "m"));
     }
     expect(text).toContain("Diagnostics");

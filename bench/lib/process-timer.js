@@ -27,6 +27,7 @@ export const HAS_TIME = existsSync(TIME);
  * @typedef {object} Command what one side of a comparison runs
  * @property {string} name
  * @property {Step[]} steps run in sequence; each must exit 0
+ * @property {() => Promise<void>} [before] untimed, before each run (e.g. clearing a cache)
  */
 
 /**
@@ -104,6 +105,7 @@ export async function runCommand(command, scratch) {
   let wallMs = 0;
   let cpuMs = 0;
   let rssKb = 0;
+  await command.before?.();
   for (const step of command.steps) {
     const sample = await runStep(step, scratch);
     wallMs += sample.wallMs;

@@ -23,6 +23,7 @@ import { formatRatio } from "./stats.js";
  * @property {string[]} lines Markdown
  * @property {import("./cpu-profile.js").ProfileSummary} [profile] where the time goes, for a target not met
  * @property {string} [profileOf] what was profiled
+ * @property {string[]} [rows] the checks it details (default: every check of its row number)
  */
 
 /**
@@ -31,10 +32,11 @@ import { formatRatio } from "./stats.js";
  * @type {Record<string, string>}
  */
 const ANALYSIS = {
-  1: "`generate` already overlaps the two halves: the main thread loads `@redocly/openapi-core` and lints, while a worker thread (started before the config is read) imports openapi-typescript, bundles with openapi-typescript's own `openapi-core` (no second copy) and compiles. On the fragment the critical path is that worker: booting and importing openapi-typescript with TypeScript (~0.55 s alone, ~0.7 s while the main thread loads Redocly on the other core), then the transform; the spec work itself is ~0.1 s. What would close it: a V8 code cache for TypeScript's 9 MB file and the CJS export lexer that scans it on every ESM import (Node 22's `module.enableCompileCache()`, absent from Node 20), or emitting the `.ts` text without loading the TypeScript compiler API at all (openapi-typescript builds a TypeScript AST and prints it).",
-  2: "Lint (main thread) and bundle + types (worker) run side by side; at this size each half is ~0.9–1.2 s and the critical path is Redocly's lint with the project's recommended-strict rules, most of it ajv compiling and running the schemas of every example (`no-invalid-media-type-examples`, `no-invalid-schema-examples`). What would close it: splitting the lint itself across cores (e.g. example validation in a second worker), which Redocly's API does not offer per rule.",
+  1: "`generate` loads openapi-core 2, openapi-typescript, its openapi-core 1 and TypeScript from one esbuild bundle with a V8 code cache (`scripts/lib/deps.js`): Node's module loaders and the compiling of 15 MB of JavaScript are gone from the profile. What remains of the start is running the packages' top-level code, which no code cache skips: each openapi-core builds its type trees and config schemas at import, TypeScript its tables (measured ~0.8 s on a loaded machine, ~0.3 s idle). Then lint, bundle and types run one after the other (~0.1 s each on the fragment). What would close it: a V8 start-up snapshot of the loaded packages (`node --build-snapshot`, run under `--snapshot-blob` in a re-executed process), or an openapi-typescript that does not bring a second openapi-core.",
+  "1b": "A first run loads the dependencies the plain way (Node's loaders, the CJS lexer over TypeScript's 9 MB file) while esbuild bundles them in its own process on the other core, then writes the 15 MB bundle; the run after it stores the V8 code cache. What would close it: bundling in the background after the run, which would leave a process behind the command.",
+  2: "At this size the spec work dominates and runs on one core: Redocly's lint with the project's recommended-strict rules (most of it ajv compiling and running the schema of every example, `no-invalid-media-type-examples`, `no-invalid-schema-examples`), then the bundle through the lint's resolver (no second read or parse) and openapi-typescript. What would close it: running the lint and the types side by side again (two threads, which doubles the parsed spec in memory) below a size threshold, or splitting the lint itself across cores, which Redocly's API does not offer per rule.",
   3: "A no-op run reads the manifest of the last successful run and hashes every input and output without loading Redocly or TypeScript; what remains is Node's start-up and reading/hashing the files.",
-  4: "Time: lint and generation overlap, so the floor is the lint walk of the 8 MB spec on the main thread (~3.8 s, ~60 % of the baseline alone); below 0.70× would need the lint itself split across cores. Memory: both threads hold their own parse of the spec at the same time (Redocly v2 for the lint, openapi-typescript's v1 for bundle + AST), where the baseline frees the lint process before the second CLI starts. Running the two halves one after the other measured 1.62× memory and 1.01× time here; the overlap was kept for time. What would close memory: one parse shared by both halves (not possible across the two `openapi-core` majors), or a serial mode for very large specs.",
+  4: "Lint, bundle and types run one after the other in one thread on one parse of the spec: the bundle reuses the lint's resolver (its cache holds every parsed file), openapi-typescript gets the bundled document, not the file, and the lint problems' positions (a YAML AST of the whole file) are worked out after the types. Time: the floor is Redocly's lint walk of the whole spec (~60 % of the baseline alone) plus openapi-typescript's transform; what the CLIs spend on their own start, a second YAML parse and openapi-typescript's own lint is saved, but nothing overlaps. What would close it: the lint and the types side by side on two cores, which needs a second parsed copy of the spec (the two openapi-core majors cannot share one) and so trades memory for time, or a lint split across cores.",
   5: "The client already skips openapi-fetch's middleware, builds no `Request` (a deferred stand-in hands URL and init straight to `fetch`), sends headers prepared once for a fixed token, and times out with a cleared timer instead of `AbortSignal.timeout()`. What remains per call is openapi-fetch's `coreFetch` (two `mergeHeaders` building `Headers`, the URL assembly; it hands the body back unread with `parseAs: \"stream\"`), the client's own capped, strictly decoded (fatal UTF-8) body read under the time limit, and one `AbortController` and timer for the default 30 s limit. Retries are off by default and cost nothing then. Closing the rest would mean calling `fetch` directly instead of through openapi-fetch, the typed client this package is built on; it was kept.",
   6: "Same code as row 5 without the network, so raw fetch's own cost is small and the fixed per-call overhead of openapi-fetch's `coreFetch` and the per-call time limit (see row 5) weighs more.",
   7: "openapi-fetch is about 40 % of the client's minified bytes and the project's own code the rest: the client, the typed raw client it also exposes, the error classes (with the redaction of echoed secrets), the capped and strict body reader, and the opt-in retry policy with its `Retry-After` parser (those last three, added for reliability, took the bundle from 4.6 KB to 6.7 KB). What would close it: a hot path that does not pull openapi-fetch's runtime in (its types are free), shorter error classes (shared constructor, codes as a table), or both. Cold import: the package entry also re-exports the token-endpoint toolkit, whose modules load with it.",
@@ -83,7 +85,8 @@ export function renderResults({ checks, sections, quick, startedAt, finishedAt, 
   for (const section of sections) {
     out.push("", `## ${section.title}`, "", ...section.lines);
     const rowNumber = /^Row (\d+)/.exec(section.title)?.[1];
-    const unmet = checks.some((c) => c.met === false && c.row.replace(/[a-z]$/, "") === rowNumber);
+    const rows = section.rows ?? checks.filter((c) => c.row.replace(/[a-z]$/, "") === rowNumber).map((c) => c.row);
+    const unmet = checks.some((c) => c.met === false && rows.includes(c.row));
     if (section.profile) {
       const p = section.profile;
       out.push(
@@ -103,7 +106,7 @@ export function renderResults({ checks, sections, quick, startedAt, finishedAt, 
         ),
       );
     }
-    const analysis = rowNumber ? ANALYSIS[rowNumber] : undefined;
+    const analysis = ANALYSIS[rows[0] ?? ""] ?? (rowNumber ? ANALYSIS[rowNumber] : undefined);
     if (unmet && analysis) out.push("", `**Not met: what would close it.** ${analysis}`);
   }
   return `${out.filter((line, i, all) => !(line === "" && all[i - 1] === "")).join("\n")}\n`;

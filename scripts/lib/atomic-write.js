@@ -39,9 +39,11 @@ const halted = () => /** @type {Promise<never>} */ (new Promise(() => {}));
  * behind, which the next run removes (`removeStaleTempFiles`).
  * @param {string} file
  * @param {string | Uint8Array} content
+ * @param {{ durable?: boolean }} [options] `durable: false` skips the fsync: for a cache whose
+ *   reader checks a checksum, so a file torn by a power cut is only a miss
  * @returns {Promise<void>}
  */
-export async function writeFileAtomic(file, content) {
+export async function writeFileAtomic(file, content, { durable = true } = {}) {
   if (aborted) return halted();
   const dir = dirname(file);
   await mkdir(dir, { recursive: true });
@@ -52,7 +54,7 @@ export async function writeFileAtomic(file, content) {
       const handle = await open(temp, "wx");
       try {
         await handle.writeFile(content);
-        await handle.sync();
+        if (durable) await handle.sync();
       } finally {
         await handle.close();
       }

@@ -5,11 +5,11 @@ import { readFile, rm } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadApis, UsageError } from "./config.js";
+import { finishCache } from "./deps.js";
 import { formatFinding } from "./findings.js";
 import { exitCleanlyOnSignals } from "./interrupt.js";
 import { exclusive, sweepDebris } from "./run-guard.js";
 import { parseSize, SpecInputError } from "./spec-guard.js";
-import { shutDownTypeScript, warmUpTypeScript } from "./typescript-compiler.js";
 import { injectedFault, OutputWriteError, writeFailure, writeOutput } from "./write-output.js";
 
 /** @typedef {import("./pipeline.js").BuildResult} BuildResult */
@@ -186,7 +186,6 @@ export async function main(argv, command) {
  */
 export async function runOnce(configPath, options) {
   const startedAt = Date.now();
-  warmUpTypeScript(); // openapi-typescript loads in its thread while Redocly loads and lints here
   const loaded = await loadApis(configPath, options.read);
   if (options.diff) await (await import("./diff.js")).assertBaseExists(options.diff, loaded.configDir);
   const { results, configDir, configAbsolute } = await buildAll(loaded);
@@ -465,5 +464,5 @@ export function run(command) {
         process.exitCode = 1;
       },
     )
-    .finally(shutDownTypeScript);
+    .finally(finishCache); // the dependency cache for the next run (deps.js)
 }

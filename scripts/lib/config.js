@@ -1,6 +1,7 @@
 // @ts-check
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { loadDeps } from "./deps.js";
 import { formatFinding } from "./findings.js";
 import {
   createSpecResolver,
@@ -78,7 +79,7 @@ export const TYPESCRIPT_OPTIONS = Object.freeze({
 export async function loadApis(configPath, overrides = {}) {
   const absolute = resolve(configPath);
   if (!existsSync(absolute)) throw new UsageError(`config file not found: ${configPath}`);
-  const core = await import("@redocly/openapi-core");
+  const { core } = await loadDeps();
   const cwd = process.cwd();
   const resolver = createSpecResolver(core, {
     maxSpecSize: overrides.maxSpecSize ?? DEFAULT_MAX_SPEC_SIZE,
@@ -104,7 +105,7 @@ export async function loadApis(configPath, overrides = {}) {
   const errors = problems.filter((p) => p.severity === "error");
   if (errors.length > 0) {
     const { toFinding } = await import("./problems.js");
-    const lines = errors.map((p) => formatFinding(toFinding(p, cwd)));
+    const lines = errors.map((p) => formatFinding(toFinding(p, cwd, core)));
     throw new SpecInputError(`invalid config ${relative(cwd, absolute) || absolute}:\n${lines.join("\n")}`);
   }
   const dir = dirname(absolute);

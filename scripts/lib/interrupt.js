@@ -1,12 +1,11 @@
 // @ts-check
 // Ctrl-C (SIGINT) and SIGTERM: stop at once, but tidily. Writes under way get a moment to finish
 // (each is a small file), none starts after the signal, every temporary file still there is
-// removed, the lock is released, the TypeScript worker is stopped, and the process exits with
-// 128 + the signal's number (130, 143), as a shell reports a process a signal ended. Every output
-// is left with its old or its new bytes. A second signal exits at once.
+// removed, the lock is released, and the process exits with 128 + the signal's number (130, 143),
+// as a shell reports a process a signal ended. Every output is left with its old or its new
+// bytes. A second signal exits at once.
 import { abortWrites, removeTempFilesSync } from "./atomic-write.js";
 import { releaseLocksSync } from "./lock.js";
-import { shutDownTypeScript } from "./typescript-compiler.js";
 
 /** How long in-flight writes may take to finish after a signal. */
 const WRITES_GRACE_MS = 1_000;
@@ -43,7 +42,6 @@ async function stop(signal, code) {
   try {
     await abortWrites(WRITES_GRACE_MS);
     releaseLocksSync();
-    await shutDownTypeScript();
   } finally {
     exit();
   }

@@ -1,6 +1,6 @@
 // @ts-check
 import { relative } from "node:path";
-import * as core from "@redocly/openapi-core";
+import { loadDeps } from "./deps.js";
 import { toFinding } from "./problems.js";
 import { checkRootDocument, createSpecResolver, describeSpecError, ReadRuleError, specPolicy } from "./spec-guard.js";
 import { compileTypeScript } from "./typescript-compiler.js";
@@ -28,9 +28,9 @@ import { toolVersions } from "./versions.js";
  */
 
 /**
- * Lints one API with the config's rules and, side by side in the worker thread, bundles it into a
- * single document and turns that into TypeScript. Lint errors stop the API: its TypeScript is not
- * used; warnings are reported and do not. Nothing is written here: callers decide what to do
+ * Lints one API with the config's rules, then bundles it into a single document and turns that
+ * into TypeScript. Lint errors stop the API before its TypeScript is made; warnings are reported
+ * and do not. Nothing is written here: callers decide what to do
  * with the code.
  * @param {ApiEntry} api
  * @param {Config} config
@@ -38,14 +38,10 @@ import { toolVersions } from "./versions.js";
  * @returns {Promise<BuildResult>}
  */
 export async function buildApi(api, config, { cwd, configDir, settings }) {
-  // Both threads read the spec through the same policy: no remote fetch, no file outside the
-  // spec folder, nothing over the size cap, nothing that is not UTF-8.
+  const { core } = await loadDeps();
+  // Lint and bundle read the spec through this policy: no remote fetch, no file outside the spec
+  // folder, nothing over the size cap, nothing that is not UTF-8.
   const policy = await specPolicy(api.root, { ...settings, cwd });
-  // Type generation starts now in the worker, side by side with the lint below; its result is
-  // used only if the lint passes.
-  // The API's own options (config.js checked them), the rest left to openapi-typescript's defaults.
-  const compiling = compileTypeScript(api.root, { ...api.options, silent: true }, policy);
-  compiling.catch(() => {}); // a failed lint never looks at it
   /** @type {Set<string>} */
   const files = new Set([api.root]);
   const apiConfig = config.forAlias(api.name);
@@ -54,27 +50,40 @@ export async function buildApi(api, config, { cwd, configDir, settings }) {
   try {
     const document = await resolver.resolveDocument(null, api.root, true);
     if (document instanceof Error) throw document;
-    checkRootDocument(document, (pointer) => keyPosition(document.source, pointer), cwd);
+    checkRootDocument(document, (pointer) => keyPosition(core, document.source, pointer), cwd);
     problems = await core.lint({ ref: api.root, config: apiConfig, externalRefResolver: resolver });
   } catch (error) {
     const result = failed(api, [], describeSpecError(error, api.root, cwd), files, error);
     return { ...result, refused: error instanceof ReadRuleError || resolver.refused.length > 0 };
   }
-  const findings = unique(problems.map((p) => toFinding(p, cwd)));
-  if (findings.some((f) => f.severity === "error")) {
-    return { api, findings, code: undefined, failure: "lint errors", files, refused: resolver.refused.length > 0 };
+  // A problem's line and column make Redocly build a YAML AST of its whole file (hundreds of MB
+  // for a 13 MB spec): when types are made, that happens after them, with the parsed files let
+  // go, so the AST and openapi-typescript's work are never in memory together.
+  const lintProblems = problems;
+  const findingsOf = () => unique(lintProblems.map((p) => toFinding(p, cwd, core)));
+  if (problems.some((p) => p.severity === "error")) {
+    return {
+      api,
+      findings: findingsOf(),
+      code: undefined,
+      failure: "lint errors",
+      files,
+      refused: resolver.refused.length > 0,
+    };
   }
   if (resolver.refused.length > 0) {
     // Reported by `no-unresolved-refs` when it is on; refused all the same when it is off.
-    return { ...failed(api, findings, `refused $ref: ${resolver.refused[0]}`, files, undefined), refused: true };
+    return { ...failed(api, findingsOf(), `refused $ref: ${resolver.refused[0]}`, files, undefined), refused: true };
   }
   let compiled;
   try {
-    compiled = await compiling;
+    // The API's own options (config.js checked them), the rest left to openapi-typescript's defaults.
+    compiled = await compileTypeScript(api.root, { ...api.options, silent: true }, resolver);
   } catch (error) {
-    // The worker's message already names the file.
-    return failed(api, findings, error instanceof Error ? error.message : String(error), files, error);
+    return failed(api, findingsOf(), describeSpecError(error, api.root, cwd), files, error);
   }
+  resolver.cache.clear(); // positions come from each problem's own source text
+  const findings = findingsOf();
   for (const file of compiled.files) files.add(file);
   const source = relative(configDir, api.root).split("\\").join("/");
   return { api, findings, code: header(source, compiled.hash) + compiled.code, failure: undefined, files };
@@ -128,10 +137,11 @@ function failed(api, findings, failure, files, error) {
 
 /**
  * The 1-based line and column of a key of a parsed file.
+ * @param {typeof import("@redocly/openapi-core")} core
  * @param {import("@redocly/openapi-core").Source} source
  * @param {string} pointer
  */
-function keyPosition(source, pointer) {
+function keyPosition(core, source, pointer) {
   try {
     const { start } = core.getLineColLocation({ source, pointer, reportOnKey: true });
     return { line: start.line, col: start.col };

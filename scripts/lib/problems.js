@@ -1,6 +1,5 @@
 // @ts-check
 import { relative } from "node:path";
-import { getLineColLocation } from "@redocly/openapi-core";
 import { docsUrlFor } from "./findings.js";
 
 export { docsUrlFor, formatFinding } from "./findings.js";
@@ -11,9 +10,11 @@ export { docsUrlFor, formatFinding } from "./findings.js";
 /**
  * @param {NormalizedProblem} problem
  * @param {string} cwd
+ * @param {Pick<typeof import("@redocly/openapi-core"), "getLineColLocation">} core the openapi-core
+ *   that made the problem (see deps.js)
  * @returns {Finding}
  */
-export function toFinding(problem, cwd) {
+export function toFinding(problem, cwd, core) {
   const location = problem.location[0];
   let file = "";
   let line = 1;
@@ -23,7 +24,7 @@ export function toFinding(problem, cwd) {
     file = relative(cwd, location.source.absoluteRef) || location.source.absoluteRef;
     pointer = location.pointer ?? "";
     try {
-      const { start } = getLineColLocation(location);
+      const { start } = core.getLineColLocation(location);
       line = start.line;
       column = start.col;
     } catch {

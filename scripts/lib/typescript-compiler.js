@@ -1,81 +1,57 @@
 // @ts-check
-import { Worker } from "node:worker_threads";
+// The spec, already resolved and linted, to TypeScript: bundled once with Redocly's openapi-core
+// through the lint's own resolver (its cache holds every file the lint parsed, so nothing is read
+// or parsed twice), then handed to openapi-typescript as a document, so it does not read the file
+// again either. One parsed copy of the spec at a time keeps memory near the CLIs'.
+import { createHash } from "node:crypto";
+import { loadDeps } from "./deps.js";
 
 /**
- * What the worker gives back: the TypeScript, the SHA-256 of the bundled spec it was made from,
- * and every file the spec is made of.
+ * The TypeScript, the SHA-256 of the bundled spec it was made from, and every file the spec is
+ * made of.
  * @typedef {{ code: string, hash: string, files: string[] }} Compiled
  */
-/** @typedef {{ resolve: (compiled: Compiled) => void, reject: (error: Error) => void }} Pending */
 
-/** @type {Worker | undefined} */
-let worker;
-/** @type {Map<number, Pending>} */
-const pending = new Map();
-let nextId = 0;
+/** @type {Promise<{ bundle: import("@redocly/openapi-core").Config, types: any }> | undefined} */
+let configs;
 
 /**
- * Starts the TypeScript worker (and its imports) now, so it is ready by the time a bundled
- * document arrives. Safe to call more than once.
+ * Rule-less configs: the lint that decides whether the output is used is the caller's, with the
+ * project's rules; bundling and openapi-typescript's own check must not lint again.
  */
-export function warmUpTypeScript() {
-  getWorker();
+function emptyConfigs() {
+  configs ??= loadDeps().then(async ({ core, otsCore }) => ({
+    bundle: await core.createConfig({ extends: [], rules: {} }),
+    types: await otsCore.createConfig({ extends: [], rules: {} }),
+  }));
+  return configs;
 }
 
 /**
- * Bundles the spec at `root` and compiles it to TypeScript source in the worker thread.
+ * Bundles the spec at `root` into one document and turns it into TypeScript source.
  * @param {string} root absolute path of the spec's root file
  * @param {import("openapi-typescript").OpenAPITSOptions} options
- * @param {import("./spec-guard.js").SpecPolicy} policy what the bundler may read
+ * @param {import("@redocly/openapi-core").BaseResolver & { refused: string[] }} resolver the guarded
+ *   resolver the lint used (see spec-guard.js)
  * @returns {Promise<Compiled>}
  */
-export function compileTypeScript(root, options, policy) {
-  const thread = getWorker();
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    // Held only while a request is out: an idle worker must not keep the process alive.
-    thread.ref();
-    thread.postMessage({ id, root, options, policy });
+export async function compileTypeScript(root, options, resolver) {
+  const [{ core, ots }, config] = await Promise.all([loadDeps(), emptyConfigs()]);
+  const bundled = await core.bundle({
+    ref: root,
+    config: config.bundle,
+    dereference: false,
+    externalRefResolver: resolver,
   });
-}
-
-/**
- * Stops the worker. Called once the command is done: Node does not exit on its own while an
- * unused worker is still importing.
- */
-export async function shutDownTypeScript() {
-  const thread = worker;
-  worker = undefined;
-  if (thread) await thread.terminate();
-}
-
-function getWorker() {
-  if (worker) return worker;
-  const thread = new Worker(new URL("./typescript-worker.js", import.meta.url));
-  thread.unref();
-  thread.on("message", (/** @type {{ id: number, error?: string, stack?: string } & Partial<Compiled>} */ reply) => {
-    const request = pending.get(reply.id);
-    if (!request) return;
-    pending.delete(reply.id);
-    if (pending.size === 0) thread.unref();
-    if (reply.error !== undefined) {
-      const error = new Error(reply.error);
-      if (reply.stack) error.stack = reply.stack; // the worker's, for --verbose
-      request.reject(error);
-    } else request.resolve({ code: reply.code ?? "", hash: reply.hash ?? "", files: reply.files ?? [] });
-  });
-  const fail = (/** @type {Error} */ error) => {
-    for (const request of pending.values()) request.reject(error);
-    pending.clear();
-    if (worker === thread) worker = undefined;
-  };
-  thread.on("error", fail);
-  thread.on("exit", (code) => {
-    // A thread that is gone must not be handed the next request (it would never answer).
-    if (worker === thread) worker = undefined;
-    if (pending.size > 0) fail(new Error(`the TypeScript worker exited with code ${code}`));
-  });
-  worker = thread;
-  return thread;
+  if (resolver.refused.length > 0) throw new Error(`refused $ref: ${resolver.refused[0]}`);
+  const problem = bundled.problems.find((p) => p.severity === "error");
+  if (problem) throw new Error(problem.message);
+  const document = /** @type {import("openapi-typescript").OpenAPI3} */ (bundled.bundle.parsed);
+  const hash = createHash("sha256").update(JSON.stringify(document)).digest("hex");
+  // openapi-typescript keeps the enums of `dedupeEnums` in a module-wide cache that it never
+  // clears: left as is, an API would get the enums of the one generated before it.
+  ots.enumCache.clear();
+  // With `redocly` set, openapiTS uses this (rule-less) config instead of linting again.
+  const code = ots.astToString(await ots.default(document, { ...options, redocly: config.types }));
+  return { code, hash, files: [...bundled.fileDependencies] };
 }
