@@ -2,7 +2,7 @@
 // reports/index.html: one static page (no script, no remote resource) linking every API's reports.
 
 /** @typedef {import("./model.js").LintReport} LintReport */
-/** @typedef {import("../diff.js").DiffOutcome} DiffOutcome */
+/** @typedef {import("./diff.js").DiffOutcome} DiffOutcome */
 
 /**
  * @typedef {object} IndexEntry

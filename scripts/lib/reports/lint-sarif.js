@@ -6,7 +6,7 @@ import { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } f
 import { packageVersion } from "../versions.js";
 
 /** @typedef {import("./model.js").LintReport} LintReport */
-/** @typedef {import("../problems.js").Finding} Finding */
+/** @typedef {import("../lint/findings.js").Finding} Finding */
 
 /** Redocly's severities in SARIF's words. */
 const LEVELS = /** @type {const} */ ({ error: "error", warn: "warning" });

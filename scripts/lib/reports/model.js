@@ -2,8 +2,8 @@
 // What every lint report is rendered from: one API's lint outcome, with paths relative to the repository root.
 import { relative, resolve, sep } from "node:path";
 
-/** @typedef {import("../pipeline.js").BuildResult} BuildResult */
-/** @typedef {import("../problems.js").Finding} Finding */
+/** @typedef {import("../build/pipeline.js").BuildResult} BuildResult */
+/** @typedef {import("../lint/findings.js").Finding} Finding */
 
 /**
  * @typedef {object} LintReport

@@ -1,7 +1,7 @@
 // @ts-check
 // The four lint reports of one API, from the findings the pipeline already has (no second lint).
 import { join } from "node:path";
-import { writeFileAtomic } from "../atomic-write.js";
+import { writeFileAtomic } from "../write/atomic-write.js";
 import { renderLintJson } from "./lint-json.js";
 import { renderLintJunit } from "./lint-junit.js";
 import { renderLintMarkdown } from "./lint-markdown.js";

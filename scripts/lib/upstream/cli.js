@@ -4,13 +4,14 @@
 // reports/<api>/upstream.{json,md}.
 import { join, relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
-import { loadApis, UsageError } from "../config.js";
-import { exitCleanlyOnSignals } from "../interrupt.js";
+import { loadApis } from "../config/load.js";
+import { DeclarationError, OutputWriteError, SpecInputError, UsageError } from "../errors.js";
+import { parseSize } from "../read/spec-guard.js";
 import { reportDirName } from "../reports/model.js";
-import { parseSize, SpecInputError } from "../spec-guard.js";
-import { OutputWriteError, writeOutput } from "../write-output.js";
+import { exitCleanlyOnSignals } from "../run/interrupt.js";
+import { writeOutput } from "../write/output.js";
 import { compareDocuments } from "./compare.js";
-import { applyDeclarations, collectDeclarations, DeclarationError, describeDeclaration } from "./declarations.js";
+import { applyDeclarations, collectDeclarations, describeDeclaration } from "./declarations.js";
 import { loadSpec } from "./load.js";
 import { formatEntry, renderUpstreamJson, renderUpstreamMarkdown, toEntries } from "./report.js";
 

@@ -11,6 +11,8 @@
 // A declaration covers the findings of its kind whose upstream value is exactly `upstream`, on the
 // node it sits on (or on the object's property it names). When the vendor changes what it says, the
 // finding is no longer covered (it is drift again) and the declaration goes stale.
+
+import { DeclarationError } from "../errors.js";
 import { KINDS } from "./compare.js";
 import { escapeSegment, isObject } from "./schema-view.js";
 
@@ -26,12 +28,6 @@ export const DEVIATION_KEY = "x-authlete-deviation";
  * @property {string} reason
  * @property {string | undefined} property
  */
-
-/** Raised for a declaration that is not well-formed; the message names where it is. */
-export class DeclarationError extends Error {
-  /** @override */
-  name = "DeclarationError";
-}
 
 /**
  * Every declaration in a bundled document.

@@ -1,20 +1,19 @@
 // @ts-check
-// Reads a spec for the upstream comparison through the generator's guarded reading (spec-guard.js):
+// Reads a spec for the upstream comparison through the generator's guarded reading (read/spec-guard.js):
 // the same size cap, UTF-8 check, folder rule and refusal of remote `$ref`s, the same one-line
 // `file:line:col: reason` messages. Redocly's bundler then inlines every file into one document
 // whose `$ref`s all point inside it, so the comparer only ever follows `#/...` pointers.
 import { basename, relative, sep } from "node:path";
 import * as core from "@redocly/openapi-core";
 import { unescapePointerFragment } from "@redocly/openapi-core";
+import { ReadRuleError, SpecInputError } from "../errors.js";
 import {
   checkRootDocument,
   createSpecResolver,
   describeSpecError,
   displayPath,
-  ReadRuleError,
-  SpecInputError,
   specPolicy,
-} from "../spec-guard.js";
+} from "../read/spec-guard.js";
 import { nodeAt } from "./schema-view.js";
 
 /**
@@ -29,7 +28,7 @@ import { nodeAt } from "./schema-view.js";
 
 /**
  * @param {string} root absolute path of the root file
- * @param {{ cwd: string, settings: import("../pipeline.js").ReadSettings, config?: import("@redocly/openapi-core").Config }} options
+ * @param {{ cwd: string, settings: import("../build/pipeline.js").ReadSettings, config?: import("@redocly/openapi-core").Config }} options
  *   `config`: the API's Redocly config (its `resolve` settings and decorators); none for a vendor spec
  * @returns {Promise<LoadedSpec>}
  */
@@ -43,7 +42,7 @@ export async function loadSpec(root, { cwd, settings, config }) {
   try {
     const document = await resolver.resolveDocument(null, root, true);
     if (document instanceof Error) throw document;
-    checkRootDocument(document, (pointer) => keyPosition(document.source, pointer), cwd);
+    checkRootDocument(document, (pointer) => keyPosition(core, document.source, pointer), cwd);
     const { bundle, problems } = await core.bundle({
       ref: root,
       config: apiConfig,
@@ -110,19 +109,5 @@ function describeProblem(problem, cwd) {
     return `${shown}:${start.line}:${start.col}: ${problem.message}`;
   } catch {
     return `${shown}: ${problem.message}`;
-  }
-}
-
-/**
- * The 1-based line and column of a key of a parsed file.
- * @param {import("@redocly/openapi-core").Source} source
- * @param {string} pointer
- */
-function keyPosition(source, pointer) {
-  try {
-    const { start } = core.getLineColLocation({ source, pointer, reportOnKey: true });
-    return { line: start.line, col: start.col };
-  } catch {
-    return { line: 1, col: 1 };
   }
 }

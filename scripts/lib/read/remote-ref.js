@@ -11,7 +11,9 @@
 //   of the config's `resolve.http` are matched again against each new URL, so credentials meant
 //   for one host never go to another;
 // - gives up after a timeout (30 s for the whole document, redirects included).
-import { formatSize, ReadRuleError, SpecInputError } from "./spec-guard.js";
+
+import { ReadRuleError, SpecInputError } from "../errors.js";
+import { formatSize } from "./spec-guard.js";
 
 /** The time limit for reading one remote document, redirects included. */
 export const REMOTE_REF_TIMEOUT_MS = 30_000;

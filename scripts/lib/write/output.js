@@ -3,13 +3,8 @@
 // (a full disk, a read-only folder, a folder where a file should be) instead of a stack trace.
 // The write itself is atomic-write's: a failed write leaves the old bytes and no temporary file.
 import { relative } from "node:path";
+import { OutputWriteError } from "../errors.js";
 import { writeFileAtomic } from "./atomic-write.js";
-
-/** A write the file system refused; the message names the file and the reason. Exit code 1. */
-export class OutputWriteError extends Error {
-  /** @override */
-  name = "OutputWriteError";
-}
 
 /**
  * "no space left on device" from `ENOSPC: no space left on device, write`.
@@ -37,28 +32,6 @@ export function writeFailure(target, error) {
   );
 }
 
-/** @type {Record<string, string>} */
-const REASONS = {
-  ENOSPC: "no space left on device",
-  EDQUOT: "disk quota exceeded",
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  EROFS: "read-only file system",
-  EIO: "i/o error",
-};
-
-/**
- * For tests only: `AUTHLETE_TOKEN_FAULT_INJECT=ENOSPC` (or EDQUOT, EACCES, EPERM, EROFS, EIO) makes
- * every write of a generated file or lint report fail with that error, as the file system would,
- * before anything is written. Unset in normal use.
- * @returns {Error | undefined}
- */
-export function injectedFault() {
-  const code = process.env.AUTHLETE_TOKEN_FAULT_INJECT?.trim().toUpperCase();
-  if (!code) return undefined;
-  return Object.assign(new Error(`${code}: ${REASONS[code] ?? "injected fault"}, write`), { code, syscall: "write" });
-}
-
 /**
  * `writeFileAtomic`, failing with an `OutputWriteError`.
  * @param {string} file
@@ -66,8 +39,6 @@ export function injectedFault() {
  */
 export async function writeOutput(file, content) {
   try {
-    const fault = injectedFault();
-    if (fault) throw fault;
     await writeFileAtomic(file, content);
   } catch (error) {
     throw writeFailure(file, error);

@@ -7,7 +7,7 @@ import { watch as chokidarWatch } from "chokidar";
  * Changes are debounced so that an editor's save (often several writes) gives one pass, and a
  * burst of saves gives a pass at its end (plus one for a save that lands while a pass runs).
  * A pass that fails prints its problems and leaves the last good output alone; watching goes on
- * until the process is stopped (Ctrl-C: interrupt.js) or `signal` aborts.
+ * until the process is stopped (Ctrl-C: run/interrupt.js) or `signal` aborts.
  *
  * The directories of those files are watched, not the files: a watcher on a file ends with that
  * file, so a spec file deleted and then created again (or replaced by an editor's

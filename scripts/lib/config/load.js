@@ -1,21 +1,10 @@
 // @ts-check
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
-import { loadDeps } from "./deps.js";
-import { formatFinding } from "./findings.js";
-import {
-  createSpecResolver,
-  DEFAULT_MAX_SPEC_SIZE,
-  describeSpecError,
-  parseSize,
-  SpecInputError,
-} from "./spec-guard.js";
-
-/** Raised for problems with how the command was called (exit code 2). */
-export class UsageError extends Error {
-  /** @override */
-  name = "UsageError";
-}
+import { loadDeps } from "../build/deps.js";
+import { SpecInputError, UsageError } from "../errors.js";
+import { formatFinding } from "../lint/findings.js";
+import { createSpecResolver, DEFAULT_MAX_SPEC_SIZE, describeSpecError, parseSize } from "../read/spec-guard.js";
 
 /**
  * One API of the Redocly config, with paths made absolute.
@@ -104,7 +93,7 @@ export async function loadApis(configPath, overrides = {}) {
   const problems = await core.lintConfig({ config, externalRefResolver: resolver }).catch(() => []);
   const errors = problems.filter((p) => p.severity === "error");
   if (errors.length > 0) {
-    const { toFinding } = await import("./problems.js");
+    const { toFinding } = await import("../lint/findings.js");
     const lines = errors.map((p) => formatFinding(toFinding(p, cwd, core)));
     throw new SpecInputError(`invalid config ${relative(cwd, absolute) || absolute}:\n${lines.join("\n")}`);
   }
@@ -138,7 +127,7 @@ export async function loadApis(configPath, overrides = {}) {
  * @param {ReadOverrides} overrides
  * @param {typeof import("@redocly/openapi-core")} core
  * @param {string} cwd
- * @returns {import("./pipeline.js").ReadSettings}
+ * @returns {import("../build/pipeline.js").ReadSettings}
  */
 function readSettings(config, file, overrides, core, cwd) {
   const document = config.document;

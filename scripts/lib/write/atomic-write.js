@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { WriteAbortedError } from "../errors.js";
 
 /**
  * The temporary files this process is writing right now (path → the write's promise), so an
@@ -17,12 +18,6 @@ const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 
 /** A temporary file older than this is removed even when its pid is alive (the pid was reused). */
 const ABANDONED_MS = 10 * 60_000;
-
-/** Raised inside a write the process was told to stop (never seen by callers, see below). */
-class WriteAbortedError extends Error {
-  /** @override */
-  name = "WriteAbortedError";
-}
 
 /**
  * What a write returns once the process is stopping: a promise that never settles, so the

@@ -17,6 +17,7 @@
 import { isUtf8 } from "node:buffer";
 import { readFile, realpath, stat } from "node:fs/promises";
 import { dirname, isAbsolute, relative, sep } from "node:path";
+import { ReadRuleError, RefusedRefError, SpecInputError } from "../errors.js";
 import { configuredHeaders, readRemoteSpec } from "./remote-ref.js";
 
 /** The default size cap of one spec file, and of all files of one API together (64 MiB). */
@@ -32,26 +33,6 @@ export const DEFAULT_MAX_SPEC_SIZE = 64 * 1024 * 1024;
  * @property {string} cwd paths in messages are relative to it
  * @property {string} [remoteHint] how to allow remote refs, when not the usual flag or setting
  */
-
-/**
- * Bad input the pipeline refuses: printed as its message alone (file and line included), exit 1.
- */
-export class SpecInputError extends Error {
-  /** @override */
-  name = "SpecInputError";
-}
-
-/** A file the read rules turn down (too large, not UTF-8, not a regular file): no tool may read it. */
-export class ReadRuleError extends SpecInputError {
-  /** @override */
-  name = "ReadRuleError";
-}
-
-/** A `$ref` the policy forbids (outside the spec folder, or remote): never read. */
-export class RefusedRefError extends ReadRuleError {
-  /** @override */
-  name = "RefusedRefError";
-}
 
 /**
  * Parses a size such as `67108864`, `64MB`, `512 KiB` or `1.5g` (K, M, G are powers of 1024).

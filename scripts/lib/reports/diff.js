@@ -5,9 +5,9 @@ import { execFile, spawn } from "node:child_process";
 import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, posix, relative, resolve, sep } from "node:path";
-import { UsageError } from "./config.js";
+import { UsageError } from "../errors.js";
+import { escapeCell } from "./lint-markdown.js";
 import { redoclyErrorText, runRedocly } from "./redocly-cli.js";
-import { escapeCell } from "./reports/lint-markdown.js";
 
 /**
  * Where the base comes from: a git revision (default `HEAD`) or a spec file on disk.

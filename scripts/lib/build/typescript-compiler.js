@@ -32,7 +32,7 @@ function emptyConfigs() {
  * @param {string} root absolute path of the spec's root file
  * @param {import("openapi-typescript").OpenAPITSOptions} options
  * @param {import("@redocly/openapi-core").BaseResolver & { refused: string[] }} resolver the guarded
- *   resolver the lint used (see spec-guard.js)
+ *   resolver the lint used (see read/spec-guard.js)
  * @returns {Promise<Compiled>}
  */
 export async function compileTypeScript(root, options, resolver) {

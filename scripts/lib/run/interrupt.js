@@ -4,7 +4,7 @@
 // removed, the lock is released, and the process exits with 128 + the signal's number (130, 143),
 // as a shell reports a process a signal ended. Every output is left with its old or its new
 // bytes. A second signal exits at once.
-import { abortWrites, removeTempFilesSync } from "./atomic-write.js";
+import { abortWrites, removeTempFilesSync } from "../write/atomic-write.js";
 import { releaseLocksSync } from "./lock.js";
 
 /** How long in-flight writes may take to finish after a signal. */

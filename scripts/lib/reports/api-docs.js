@@ -3,7 +3,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomic } from "../write/atomic-write.js";
 import { redoclyErrorText, runRedocly } from "./redocly-cli.js";
 
 /**

@@ -22,7 +22,13 @@ import { readFileSync, rmSync } from "node:fs";
 import { link, mkdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { isRunning } from "./atomic-write.js";
+import { isRunning } from "../write/atomic-write.js";
+import { CACHE_DIR, configKey } from "./manifest.js";
+
+/** The lock of one config's runs, next to its manifest. */
+export function lockPath(/** @type {string} */ configAbsolute) {
+  return join(CACHE_DIR, `${configKey(configAbsolute)}.lock`);
+}
 
 /** A lock whose heartbeat stopped this long ago is broken even if its pid seems alive. */
 export const STALE_MS = 60_000;

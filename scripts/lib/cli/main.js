@@ -4,17 +4,18 @@ import { existsSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadApis, UsageError } from "./config.js";
-import { finishCache } from "./deps.js";
-import { formatFinding } from "./findings.js";
-import { exitCleanlyOnSignals } from "./interrupt.js";
-import { exclusive, sweepDebris } from "./run-guard.js";
-import { parseSize, SpecInputError } from "./spec-guard.js";
-import { injectedFault, OutputWriteError, writeFailure, writeOutput } from "./write-output.js";
+import { finishCache } from "../build/deps.js";
+import { loadApis } from "../config/load.js";
+import { OutputWriteError, SpecInputError, UsageError } from "../errors.js";
+import { formatFinding } from "../lint/findings.js";
+import { parseSize } from "../read/spec-guard.js";
+import { exclusive, sweepDebris } from "../run/guard.js";
+import { exitCleanlyOnSignals } from "../run/interrupt.js";
+import { injectedFault, writeFailure, writeOutput } from "../write/output.js";
 
-/** @typedef {import("./pipeline.js").BuildResult} BuildResult */
-/** @typedef {import("./diff.js").BaseOption} BaseOption */
-/** @typedef {import("./diff.js").DiffOutcome} DiffOutcome */
+/** @typedef {import("../build/pipeline.js").BuildResult} BuildResult */
+/** @typedef {import("../reports/diff.js").BaseOption} BaseOption */
+/** @typedef {import("../reports/diff.js").DiffOutcome} DiffOutcome */
 /** @typedef {"generate" | "report"} Command */
 
 const COMMON = `  --config PATH     the Redocly config to read (default: redocly.yaml); paths in it are relative to it
@@ -72,7 +73,7 @@ Exit codes: 0 ok, 1 lint/spec/drift failure or breaking change, 2 usage error.`,
  * @property {BaseOption | undefined} diff undefined: no change report
  * @property {boolean} allowBreaking
  * @property {boolean} full build api.html, stats.json and index.html
- * @property {import("./config.js").ReadOverrides} [read] --max-spec-size, --allow-remote-refs
+ * @property {import("../config/load.js").ReadOverrides} [read] --max-spec-size, --allow-remote-refs
  */
 
 /** --verbose: failures print their stack traces. */
@@ -187,7 +188,7 @@ export async function main(argv, command) {
 export async function runOnce(configPath, options) {
   const startedAt = Date.now();
   const loaded = await loadApis(configPath, options.read);
-  if (options.diff) await (await import("./diff.js")).assertBaseExists(options.diff, loaded.configDir);
+  if (options.diff) await (await import("../reports/diff.js")).assertBaseExists(options.diff, loaded.configDir);
   const { results, configDir, configAbsolute } = await buildAll(loaded);
   const files = new Set(results.flatMap((r) => [...r.files]));
   const cwd = process.cwd();
@@ -203,8 +204,8 @@ export async function runOnce(configPath, options) {
   const reportFiles = [];
 
   if (reportsDir) {
-    const { toLintReport } = await import("./reports/model.js");
-    const { LINT_REPORT_FILES, writeLintReports } = await import("./reports/write-lint.js");
+    const { toLintReport } = await import("../reports/model.js");
+    const { LINT_REPORT_FILES, writeLintReports } = await import("../reports/write-lint.js");
     const lints = results.map((r) => toLintReport(r, { cwd, repoRoot: configDir }));
     const written = await Promise.all(
       lints.map((lint, i) => {
@@ -231,7 +232,7 @@ export async function runOnce(configPath, options) {
     }
   } else if (options.diff) {
     // `generate --check --diff` without --reports: the verdict still decides the exit code.
-    const { diffApi } = await import("./diff.js");
+    const { diffApi } = await import("../reports/diff.js");
     for (const { api, refused } of results) {
       if (refused) continue; // Redocly's CLI would read what the pipeline refused
       const diff = await diffApi(api, options.diff, {
@@ -245,7 +246,7 @@ export async function runOnce(configPath, options) {
     }
   }
   if (options.command === "generate" && !options.diff && code === 0 && results.every((r) => r.code !== undefined)) {
-    const { record } = await import("./manifest.js");
+    const { record } = await import("../run/manifest.js");
     const apis = results.map((r) => ({
       ...r.api,
       code: /** @type {string} */ (r.code),
@@ -267,7 +268,7 @@ export async function runOnce(configPath, options) {
 async function noOp(configPath, options) {
   const configAbsolute = resolve(configPath);
   const reportsDir = reportsDirFor(options, dirname(configAbsolute));
-  const { upToDate } = await import("./manifest.js");
+  const { upToDate } = await import("../run/manifest.js");
   const manifest = await upToDate(configAbsolute, { reportsDir });
   if (!manifest) return undefined;
   await sweepDebris(
@@ -308,20 +309,20 @@ function lintReportsLine(reportsDir, count) {
  * The change report (with --diff or `report`) and, for `report`, api.html, stats.json and
  * index.html. The tools of one API run side by side; APIs one after the other.
  * @param {BuildResult[]} results
- * @param {import("./reports/model.js").LintReport[]} lints
+ * @param {import("../reports/model.js").LintReport[]} lints
  * @param {Omit<RunOptions, "reportsDir"> & { reportsDir: string, configDir: string, configAbsolute: string, cwd: string }} context
  */
 async function heavyReports(results, lints, context) {
-  const { diffApi, renderDiffJson, renderDiffMarkdown } = await import("./diff.js");
-  const { buildApiHtml, writeStats } = await import("./api-docs.js");
-  const { renderIndexHtml } = await import("./reports/index-html.js");
-  const { LINT_REPORT_FILES } = await import("./reports/write-lint.js");
-  const { UPSTREAM_REPORT_FILES } = await import("./upstream/report.js");
+  const { diffApi, renderDiffJson, renderDiffMarkdown } = await import("../reports/diff.js");
+  const { buildApiHtml, writeStats } = await import("../reports/api-docs.js");
+  const { renderIndexHtml } = await import("../reports/index-html.js");
+  const { LINT_REPORT_FILES } = await import("../reports/write-lint.js");
+  const { UPSTREAM_REPORT_FILES } = await import("../upstream/report.js");
   let blocking = false;
-  /** @type {import("./reports/index-html.js").IndexEntry[]} */
+  /** @type {import("../reports/index-html.js").IndexEntry[]} */
   const entries = [];
   for (const [i, result] of results.entries()) {
-    const lint = /** @type {import("./reports/model.js").LintReport} */ (lints[i]);
+    const lint = /** @type {import("../reports/model.js").LintReport} */ (lints[i]);
     const apiDir = join(context.reportsDir, lint.dir);
     if (result.refused) {
       // Redocly's CLI (diff, build-docs, stats) would read, or fetch, what the pipeline refused.
@@ -424,7 +425,7 @@ async function printAndWrite(results, check) {
 
 /** @param {Awaited<ReturnType<typeof loadApis>>} loaded */
 async function buildAll({ config, configDir, configPath: configAbsolute, apis, settings }) {
-  const { buildApi } = await import("./pipeline.js");
+  const { buildApi } = await import("../build/pipeline.js");
   /** @type {BuildResult[]} */
   const results = [];
   for (const api of apis) results.push(await buildApi(api, config, { cwd: process.cwd(), configDir, settings }));

@@ -20,7 +20,7 @@ import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import vm from "node:vm";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomic } from "../write/atomic-write.js";
 
 /**
  * @typedef {object} Deps
@@ -31,7 +31,7 @@ import { writeFileAtomic } from "./atomic-write.js";
  * @property {"plain" | "bundle" | "code cache"} via how they were loaded
  */
 
-const PROJECT = fileURLToPath(new URL("../../", import.meta.url));
+const PROJECT = fileURLToPath(new URL("../../../", import.meta.url));
 const CACHE_FILE = "deps.bin";
 const WRAPPER_START = "(function (exports, require, module, __filename, __dirname, __importMetaUrl) {";
 const WRAPPER_END = "\n})";

@@ -10,10 +10,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { readFile, rm, stat } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { writeFileAtomic } from "./atomic-write.js";
-import { toolVersions } from "./versions.js";
+import { toolVersions } from "../versions.js";
+import { writeFileAtomic } from "../write/atomic-write.js";
 
-/** @typedef {import("./findings.js").Finding} Finding */
+/** @typedef {import("../lint/findings.js").Finding} Finding */
 
 /**
  * @typedef {object} ApiRecord
@@ -34,7 +34,7 @@ import { toolVersions } from "./versions.js";
 
 const FORMAT = 1;
 const MTIME_MARGIN_MS = 20;
-const SCRIPTS = fileURLToPath(new URL("..", import.meta.url));
+const SCRIPTS = fileURLToPath(new URL("../..", import.meta.url));
 const CACHE = join(SCRIPTS, "..", "node_modules", ".cache", "authlete-token");
 
 /** @param {string | Buffer} data */
@@ -54,21 +54,25 @@ async function hashFile(file) {
 /** The directory of the manifests (outside the repository, next to other tool caches). */
 export const CACHE_DIR = CACHE;
 
+/** The name the files of one config share in the cache: `manifest-<hash of its path>`. */
+export function configKey(/** @type {string} */ configAbsolute) {
+  return `manifest-${sha256(configAbsolute).slice(0, 16)}`;
+}
+
 /** Where the manifest of one config lives. */
 export function manifestPath(/** @type {string} */ configAbsolute) {
-  return join(CACHE, `manifest-${sha256(configAbsolute).slice(0, 16)}.json`);
+  return join(CACHE, `${configKey(configAbsolute)}.json`);
 }
 
-/** The lock of one config's runs (lock.js), next to its manifest. */
-export function lockPath(/** @type {string} */ configAbsolute) {
-  return join(CACHE, `manifest-${sha256(configAbsolute).slice(0, 16)}.lock`);
-}
-
-/** Every file of the generator itself: a change to how outputs are produced invalidates them. */
+/**
+ * Every file of the generator itself, what `npm run generate` runs (scripts/generate.js and
+ * scripts/lib/): a change to how outputs are produced invalidates them. The other entry points and
+ * maintainer scripts are not part of it.
+ */
 function generatorFiles() {
   /** @type {string[]} */
-  const files = [];
-  for (const entry of readdirSync(SCRIPTS, { recursive: true, withFileTypes: true })) {
+  const files = [join(SCRIPTS, "generate.js")];
+  for (const entry of readdirSync(join(SCRIPTS, "lib"), { recursive: true, withFileTypes: true })) {
     if (entry.isFile() && entry.name.endsWith(".js")) files.push(join(entry.parentPath, entry.name));
   }
   return files.sort();

@@ -4,9 +4,9 @@
 // temporary files of killed runs removed by the next one.
 import { readdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { removeStaleTempFiles } from "./atomic-write.js";
-import { removeStaleLock, withLock } from "./lock.js";
-import { CACHE_DIR, lockPath } from "./manifest.js";
+import { removeStaleTempFiles } from "../write/atomic-write.js";
+import { lockPath, removeStaleLock, withLock } from "./lock.js";
+import { CACHE_DIR } from "./manifest.js";
 
 /**
  * Runs `fn` (one full pass: read the specs, lint, write, record the manifest) while no other

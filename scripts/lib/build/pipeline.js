@@ -1,13 +1,14 @@
 // @ts-check
 import { relative } from "node:path";
+import { ReadRuleError } from "../errors.js";
+import { toFinding } from "../lint/findings.js";
+import { checkRootDocument, createSpecResolver, describeSpecError, specPolicy } from "../read/spec-guard.js";
+import { toolVersions } from "../versions.js";
 import { loadDeps } from "./deps.js";
-import { toFinding } from "./problems.js";
-import { checkRootDocument, createSpecResolver, describeSpecError, ReadRuleError, specPolicy } from "./spec-guard.js";
 import { compileTypeScript } from "./typescript-compiler.js";
-import { toolVersions } from "./versions.js";
 
-/** @typedef {import("./config.js").ApiEntry} ApiEntry */
-/** @typedef {import("./findings.js").Finding} Finding */
+/** @typedef {import("../config/load.js").ApiEntry} ApiEntry */
+/** @typedef {import("../lint/findings.js").Finding} Finding */
 /** @typedef {import("@redocly/openapi-core").Config} Config */
 
 /**
@@ -23,7 +24,7 @@ import { toolVersions } from "./versions.js";
  */
 
 /**
- * What the pipeline may read (see spec-guard.js).
+ * What the pipeline may read (see read/spec-guard.js).
  * @typedef {{ maxSpecSize: number, allowRemoteRefs: boolean }} ReadSettings
  */
 
@@ -77,7 +78,7 @@ export async function buildApi(api, config, { cwd, configDir, settings }) {
   }
   let compiled;
   try {
-    // The API's own options (config.js checked them), the rest left to openapi-typescript's defaults.
+    // The API's own options (config/load.js checked them), the rest left to openapi-typescript's defaults.
     compiled = await compileTypeScript(api.root, { ...api.options, silent: true }, resolver);
   } catch (error) {
     return failed(api, findingsOf(), describeSpecError(error, api.root, cwd), files, error);
@@ -133,19 +134,4 @@ function unique(findings) {
 function failed(api, findings, failure, files, error) {
   const stack = error instanceof Error ? error.stack : undefined;
   return { api, findings, code: undefined, failure, files, stack };
-}
-
-/**
- * The 1-based line and column of a key of a parsed file.
- * @param {typeof import("@redocly/openapi-core")} core
- * @param {import("@redocly/openapi-core").Source} source
- * @param {string} pointer
- */
-function keyPosition(core, source, pointer) {
-  try {
-    const { start } = core.getLineColLocation({ source, pointer, reportOnKey: true });
-    return { line: start.line, col: start.col };
-  } catch {
-    return { line: 1, col: 1 };
-  }
 }
