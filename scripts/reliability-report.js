@@ -17,7 +17,6 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { writeFileAtomic } from "./lib/atomic-write.js";
 import {
   addTestCounts,
   aggregate,
@@ -26,6 +25,7 @@ import {
   renderReport,
   testCounts,
 } from "./lib/reliability-report.js";
+import { writeFileAtomic } from "./lib/write/atomic-write.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const HELPER = "test/helpers/reliability.ts";

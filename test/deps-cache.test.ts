@@ -6,7 +6,7 @@ import { makeWorkspace } from "../bench/lib/pipeline-rows.js";
 import { copyProject, ROOT, runNode } from "./helpers/project.js";
 
 // generate loads openapi-core, openapi-typescript and TypeScript from a bundle with a V8 code cache
-// (scripts/lib/deps.js), or with plain imports when the cache is off, missing, stale, corrupt or
+// (scripts/lib/build/deps.js), or with plain imports when the cache is off, missing, stale, corrupt or
 // unwritable. These tests prove the output never depends on which, and that a bad cache heals.
 // Each test has its own cache folder (AUTHLETE_TOKEN_CACHE), never the project's.
 

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { TYPESCRIPT_OPTIONS } from "../scripts/lib/config.js";
+import { TYPESCRIPT_OPTIONS } from "../scripts/lib/config/load.js";
 import { ROOT, runGenerate } from "./helpers/project.js";
 import { projectCopies } from "./helpers/project-copies.js";
 

@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TYPESCRIPT_OPTIONS } from "../scripts/lib/config.js";
+import { TYPESCRIPT_OPTIONS } from "../scripts/lib/config/load.js";
 import {
   apisYaml,
   CORPUS,

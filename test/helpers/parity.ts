@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { TYPESCRIPT_OPTIONS } from "../../scripts/lib/config.js";
+import type { TYPESCRIPT_OPTIONS } from "../../scripts/lib/config/load.js";
 import { ROOT } from "./project.js";
 
 /** openapi-typescript's options as `apis.<name>.x-openapi-ts` spells them. */

@@ -210,10 +210,6 @@ const builders: Record<string, (dir: string, options: RunOptions) => Promise<() 
       await writeFile(join(dir, "generated"), "not a folder\n");
       return async () => ({});
     },
-    "fault-env": async (_dir, options) => {
-      options.env = { ...options.env, AUTHLETE_TOKEN_FAULT_INJECT: "ENOSPC" };
-      return async () => ({});
-    },
     "disk-full": async (_dir, options) => {
       options.preload = [...(options.preload ?? []), join(SUPPORT, "fail-writes.mjs")];
       options.env = { ...options.env, FAIL_WRITES_CODE: "ENOSPC" };

@@ -1,5 +1,5 @@
 // Two `generate` runs at once on the same tree. Every file is replaced atomically, and runs of
-// one config hold a lock (scripts/lib/lock.js) for their whole read-lint-write-record sequence,
+// one config hold a lock (scripts/lib/run/lock.js) for their whole read-lint-write-record sequence,
 // so the outputs, the lint reports and the manifest always come from one run and describe the
 // spec as it is once both are done. A lock left by a killed run is broken at once; one whose
 // owner lives is waited for.
@@ -8,7 +8,7 @@ import { mkdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lockPath } from "../../scripts/lib/manifest.js";
+import { lockPath } from "../../scripts/lib/run/lock.js";
 import { type RunResult, runGenerate } from "../helpers/project.js";
 import { recordOutcome } from "../helpers/reliability.js";
 import {

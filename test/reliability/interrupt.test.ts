@@ -7,8 +7,9 @@ import { hostname, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { removeStaleTempFiles } from "../../scripts/lib/atomic-write.js";
-import { CACHE_DIR, lockPath, manifestPath } from "../../scripts/lib/manifest.js";
+import { lockPath } from "../../scripts/lib/run/lock.js";
+import { CACHE_DIR, manifestPath } from "../../scripts/lib/run/manifest.js";
+import { removeStaleTempFiles } from "../../scripts/lib/write/atomic-write.js";
 import { ROOT, runGenerate } from "../helpers/project.js";
 import { recordOutcome } from "../helpers/reliability.js";
 import {
@@ -190,7 +191,7 @@ describe("writeFileAtomic killed in the middle of a large write", () => {
     const versions = { a: Buffer.alloc(size, "a"), b: Buffer.alloc(size, "b") };
     await writeFile(target, versions.a);
     const writer = `
-      import { writeFileAtomic } from ${JSON.stringify(pathToFileURL(join(ROOT, "scripts/lib/atomic-write.js")).href)};
+      import { writeFileAtomic } from ${JSON.stringify(pathToFileURL(join(ROOT, "scripts/lib/write/atomic-write.js")).href)};
       const [file, fill, size] = process.argv.slice(1);
       const data = Buffer.alloc(Number(size), fill);
       process.stdout.write("go\\n");

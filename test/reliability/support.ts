@@ -5,7 +5,8 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { CACHE_DIR, lockPath, manifestPath } from "../../scripts/lib/manifest.js";
+import { lockPath } from "../../scripts/lib/run/lock.js";
+import { CACHE_DIR, manifestPath } from "../../scripts/lib/run/manifest.js";
 import { copyProject, ROOT, runGenerate } from "../helpers/project.js";
 
 /** Every file a run of `generate` writes in the project (the manifest is checked separately). */

@@ -1,7 +1,7 @@
 // @ts-check
 import { relative } from "node:path";
 import { ReadRuleError } from "../errors.js";
-import { toFinding } from "../lint/findings.js";
+import { keyPosition, toFinding } from "../lint/findings.js";
 import { checkRootDocument, createSpecResolver, describeSpecError, specPolicy } from "../read/spec-guard.js";
 import { toolVersions } from "../versions.js";
 import { loadDeps } from "./deps.js";

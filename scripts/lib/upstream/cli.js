@@ -4,11 +4,11 @@
 // reports/<api>/upstream.{json,md}.
 import { join, relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
+import { failureCode, runAsProcess } from "../cli/exit.js";
 import { loadApis } from "../config/load.js";
-import { DeclarationError, OutputWriteError, SpecInputError, UsageError } from "../errors.js";
+import { DeclarationError, SpecInputError } from "../errors.js";
 import { parseSize } from "../read/spec-guard.js";
 import { reportDirName } from "../reports/model.js";
-import { exitCleanlyOnSignals } from "../run/interrupt.js";
 import { writeOutput } from "../write/output.js";
 import { compareDocuments } from "./compare.js";
 import { applyDeclarations, collectDeclarations, describeDeclaration } from "./declarations.js";
@@ -32,8 +32,6 @@ x-authlete-deviation (see docs/upstream.md).
 
 Exit codes: 0 every difference is declared, 1 an undeclared difference, a stale declaration or bad
 input, 2 usage error.`;
-
-let verbose = false;
 
 /**
  * @param {string[]} argv
@@ -62,7 +60,7 @@ export async function main(argv) {
     console.log(USAGE);
     return 0;
   }
-  verbose = args.verbose;
+  const verbose = args.verbose;
   if (args.spec === undefined || args.spec === "") return usageError("--spec FILE is required");
   if (args.reports === "") return usageError("--reports needs a value");
   const maxSpecSize = args["max-spec-size"] === undefined ? undefined : parseSize(args["max-spec-size"]);
@@ -72,13 +70,7 @@ export async function main(argv) {
   try {
     return await compareAll({ spec: args.spec, config: args.config, reports: args.reports, maxSpecSize });
   } catch (error) {
-    if (error instanceof UsageError) return usageError(error.message);
-    if (error instanceof SpecInputError || error instanceof OutputWriteError) {
-      console.error(`✗ ${error.message}`);
-      if (verbose && error.stack) console.error(error.stack);
-      return 1;
-    }
-    throw error;
+    return failureCode(error, { verbose, usageError });
   }
 }
 
@@ -174,16 +166,5 @@ function usageError(message) {
 
 /** Runs `main` as the process's entry point. */
 export function run() {
-  exitCleanlyOnSignals();
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error) => {
-      const message = error instanceof Error ? error.message : String(error);
-      if (verbose) console.error(error instanceof Error ? (error.stack ?? message) : message);
-      else console.error(`✗ ${message} (run with --verbose for the stack trace)`);
-      process.exitCode = 1;
-    },
-  );
+  return runAsProcess(main);
 }

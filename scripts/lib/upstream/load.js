@@ -7,6 +7,7 @@ import { basename, relative, sep } from "node:path";
 import * as core from "@redocly/openapi-core";
 import { unescapePointerFragment } from "@redocly/openapi-core";
 import { ReadRuleError, SpecInputError } from "../errors.js";
+import { keyPosition } from "../lint/findings.js";
 import {
   checkRootDocument,
   createSpecResolver,
