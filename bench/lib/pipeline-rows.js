@@ -135,7 +135,7 @@ export function generate(projectRoot, ws, extra = []) {
 
 /**
  * `generate` as on a fresh clone after `npm ci`: nothing cached, so it loads its dependencies
- * the plain way while esbuild bundles them for the next run (scripts/lib/deps.js), and writes
+ * the plain way while esbuild bundles them for the next run (scripts/lib/build/deps.js), and writes
  * that bundle before it exits. Its cache folder is emptied before every run.
  * @param {string} projectRoot
  * @param {Workspace} ws

@@ -95,29 +95,22 @@ export function parseCommandLine(argv, command) {
         check: { type: "boolean", default: false },
         force: { type: "boolean", default: false },
         watch: { type: "boolean", default: false },
-        config: { type: "string", default: "redocly.yaml" },
-        reports: { type: "string" },
         diff: { type: "boolean", default: false },
         "no-diff": { type: "boolean", default: false },
         base: { type: "string" },
         "base-file": { type: "string" },
         "allow-breaking": { type: "boolean", default: false },
-        "max-spec-size": { type: "string" },
         "allow-remote-refs": { type: "boolean" },
-        verbose: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
+        ...SHARED_FLAGS,
       },
-      allowPositionals: false,
-      strict: true,
+      ...STRICT,
     }).values;
   } catch (error) {
     return usageError(error instanceof Error ? error.message : String(error));
   }
   if (args.help) return { help: USAGE[command] };
-  const maxSpecSize = args["max-spec-size"] === undefined ? undefined : parseSize(args["max-spec-size"]);
-  if (args["max-spec-size"] !== undefined && maxSpecSize === undefined) {
-    return usageError(`--max-spec-size needs a size such as 64MB or 1048576, got "${args["max-spec-size"]}"`);
-  }
+  const maxSpecSize = maxSpecSizeOf(args["max-spec-size"]);
+  if (typeof maxSpecSize === "string") return usageError(maxSpecSize);
   if (command === "report" && args.watch) return usageError("--watch is for `npm run generate`");
   if (command === "generate" && args["no-diff"]) return usageError("--no-diff is for `npm run report`");
   if (args.check && args.watch) return usageError("--check and --watch cannot be combined");
@@ -161,6 +154,28 @@ export function parseCommandLine(argv, command) {
       },
     },
   };
+}
+
+/** The flags every command line here shares, for `parseArgs`. */
+export const SHARED_FLAGS = /** @type {const} */ ({
+  config: { type: "string", default: "redocly.yaml" },
+  reports: { type: "string" },
+  "max-spec-size": { type: "string" },
+  verbose: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+});
+
+/** No positionals, and an unknown flag is a usage error. */
+export const STRICT = /** @type {const} */ ({ allowPositionals: false, strict: true });
+
+/**
+ * --max-spec-size in bytes, or what is wrong with it.
+ * @param {string | undefined} value
+ * @returns {number | undefined | string} bytes, undefined when not given, a message when not a size
+ */
+export function maxSpecSizeOf(value) {
+  if (value === undefined) return undefined;
+  return parseSize(value) ?? `--max-spec-size needs a size such as 64MB or 1048576, got "${value}"`;
 }
 
 /**

@@ -4,10 +4,10 @@
 // reports/<api>/upstream.{json,md}.
 import { join, relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
+import { maxSpecSizeOf, SHARED_FLAGS, STRICT } from "../cli/args.js";
 import { failureCode, runAsProcess } from "../cli/exit.js";
 import { loadApis } from "../config/load.js";
 import { DeclarationError, SpecInputError } from "../errors.js";
-import { parseSize } from "../read/spec-guard.js";
 import { reportDirName } from "../reports/model.js";
 import { writeOutput } from "../write/output.js";
 import { compareDocuments } from "./compare.js";
@@ -40,19 +40,7 @@ input, 2 usage error.`;
 export async function main(argv) {
   let args;
   try {
-    args = parseArgs({
-      args: argv,
-      options: {
-        spec: { type: "string" },
-        config: { type: "string", default: "redocly.yaml" },
-        reports: { type: "string" },
-        "max-spec-size": { type: "string" },
-        verbose: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      allowPositionals: false,
-      strict: true,
-    }).values;
+    args = parseArgs({ args: argv, options: { spec: { type: "string" }, ...SHARED_FLAGS }, ...STRICT }).values;
   } catch (error) {
     return usageError(error instanceof Error ? error.message : String(error));
   }
@@ -63,10 +51,8 @@ export async function main(argv) {
   const verbose = args.verbose;
   if (args.spec === undefined || args.spec === "") return usageError("--spec FILE is required");
   if (args.reports === "") return usageError("--reports needs a value");
-  const maxSpecSize = args["max-spec-size"] === undefined ? undefined : parseSize(args["max-spec-size"]);
-  if (args["max-spec-size"] !== undefined && maxSpecSize === undefined) {
-    return usageError(`--max-spec-size needs a size such as 64MB or 1048576, got "${args["max-spec-size"]}"`);
-  }
+  const maxSpecSize = maxSpecSizeOf(args["max-spec-size"]);
+  if (typeof maxSpecSize === "string") return usageError(maxSpecSize);
   try {
     return await compareAll({ spec: args.spec, config: args.config, reports: args.reports, maxSpecSize });
   } catch (error) {
