@@ -13,7 +13,7 @@ import {
 import { credentialsOf, redact } from "./redact.js";
 import { AUTHLETE_SERVERS, type AuthleteRegion } from "./regions.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, parseResultObject, readBody, statusError } from "./response.js";
-import { type RetryOptions, resolveRetryPolicy, retryDelayMs, sleep } from "./retry.js";
+import type { Retries } from "./retry.js";
 import { VERSION } from "./version.js";
 
 /**
@@ -53,11 +53,12 @@ export interface TokenClientOptions {
    */
   maxResponseBytes?: number | undefined;
   /**
-   * Opt-in retries, off by default: a {@link RetryOptions} object, a number (the `limit`, other
-   * options at their defaults) or `true` (every default). Never a call Authlete may have processed.
+   * Opt-in retries, off by default: `retry: withRetries()` (or `withRetries({ limit, ... })`).
+   * Never a call Authlete may have processed.
+   * @see {@link withRetries}
    * @see docs/client.md#retries
    */
-  retry?: RetryOptions | number | boolean | undefined;
+  retry?: Retries | undefined;
   /** The `User-Agent` header to send. Defaults to `authlete-token/<version>`. */
   userAgent?: string | undefined;
 }
@@ -68,8 +69,8 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
   /** The time limit of this call in milliseconds, overriding the client's `timeoutMs`. */
   timeoutMs?: number | undefined;
-  /** Retries of this call, overriding the client's `retry` (`false` turns them off). */
-  retry?: RetryOptions | number | boolean | undefined;
+  /** Retries of this call (made by {@link withRetries}), overriding the client's `retry`; `false` turns them off. */
+  retry?: Retries | false | undefined;
 }
 
 /** The typed `openapi-fetch` client for power users; authentication is already wired in. */
@@ -137,7 +138,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   if (options.userAgent !== undefined && !(typeof options.userAgent === "string" && isHeaderValue(options.userAgent))) {
     throw new AuthleteConfigurationError("userAgent must be a valid HTTP header value");
   }
-  const defaultRetry = resolveRetryPolicy(options.retry);
+  const defaultRetry = checkRetry(options.retry);
   const raw = createAuthleteFetchClient({ ...options, baseUrl });
   // The client's own calls skip middleware: the headers go in per call, and openapi-fetch builds a
   // DeferredRequest instead of a Request that fetch would only copy into another one.
@@ -164,15 +165,33 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
 
   const pathParams = { serviceId };
 
-  // The one call path of every operation: per-call timeout, error mapping, body reading and
-  // parsing, retries when enabled. With retries off, a call makes no allocation or await for them.
+  /** One attempt: openapi-fetch builds the request, the answer is read under the cap and parsed. */
+  async function send<P extends AuthletePath>(
+    path: P,
+    body: RequestOf<P>,
+    headers: Record<string, string>,
+    signal: AbortSignal | undefined,
+  ): Promise<object> {
+    // One body type per path is guaranteed by RequestOf<P>; openapi-fetch cannot see through the union.
+    const { data, response } = await direct.POST(path as "/api/{serviceId}/auth/token", {
+      params: { path: pathParams },
+      headers,
+      body: body as api.TokenRequest,
+      parseAs: "stream",
+      ...(signal ? { signal } : {}),
+    });
+    return parseResultObject(response.status, await readBody(response, data, maxResponseBytes));
+  }
+
+  // The one call path of every operation: per-call timeout, error mapping, retries when given.
+  // With retries off, a call makes no allocation or await for them.
   async function call<P extends AuthletePath>(
     path: P,
     body: RequestOf<P>,
     options: CallOptions,
   ): Promise<ResponseOf<P>> {
     const timeoutMs = checkTimeout(options.timeoutMs ?? defaultTimeoutMs);
-    const retry = options.retry === undefined ? defaultRetry : resolveRetryPolicy(options.retry);
+    const retry = options.retry === undefined ? defaultRetry : checkRetry(options.retry);
     // Before the timer and outside the try: a failing token function is the caller's own error.
     const headers = fixedHeaders ?? requestHeaders(await getToken(), userAgent);
     // A fresh timer per call, cleared as soon as the call ends: a signal shared between calls would
@@ -185,34 +204,11 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       timeout && options.signal
         ? AbortSignal.any([options.signal, timeout.signal])
         : (timeout?.signal ?? options.signal);
-    const deadline = retry && timeoutMs > 0 ? Date.now() + timeoutMs : Number.POSITIVE_INFINITY;
     try {
-      for (let retries = 0; ; retries++) {
-        try {
-          // One body type per path is guaranteed by RequestOf<P>; openapi-fetch cannot see through the union.
-          const { data, response } = (await direct.POST(path as "/api/{serviceId}/auth/token", {
-            params: { path: pathParams },
-            headers,
-            body: body as api.TokenRequest,
-            parseAs: "stream",
-            ...(signal ? { signal } : {}),
-          })) as Sent;
-          const bytes = await readBody(
-            response,
-            data as ReadableStream<Uint8Array> | null | undefined,
-            maxResponseBytes,
-          );
-          return withoutEchoedSecrets(parseResultObject(response.status, bytes), headers, body) as ResponseOf<P>;
-        } catch (error) {
-          if (retry === undefined || signal?.aborted) throw error;
-          const failure = error instanceof AuthleteError ? error : new AuthleteNetworkError(error);
-          const delay = retryDelayMs(failure, retries, retry);
-          // A wait that would end past the time limit is not started: the real failure is more
-          // useful to the caller than a timeout.
-          if (delay === undefined || Date.now() + delay >= deadline) throw failure;
-          await sleep(delay, signal);
-        }
-      }
+      const result = await (retry
+        ? retry(() => send(path, body, headers, signal), signal, timeout ? Date.now() + timeoutMs : Infinity)
+        : send(path, body, headers, signal));
+      return withoutEchoedSecrets(result, headers, body) as ResponseOf<P>;
     } catch (error) {
       if (timeout?.signal.aborted && !options.signal?.aborted) throw new AuthleteTimeoutError(timeoutMs, error);
       if (options.signal?.aborted) throw options.signal.reason;
@@ -279,12 +275,6 @@ type AuthletePath =
 type RequestOf<P extends AuthletePath> = api.paths[P]["post"]["requestBody"]["content"]["application/json"];
 type ResponseOf<P extends AuthletePath> = api.paths[P]["post"]["responses"][200]["content"]["application/json"];
 
-/** What an `openapi-fetch` call resolves to, as far as {@link createTokenClient} reads it. */
-interface Sent {
-  data?: unknown;
-  response: Response;
-}
-
 function bearerOf(headers: Record<string, string>): string | undefined {
   return headers.Authorization?.slice("Bearer ".length);
 }
@@ -320,6 +310,12 @@ function checkToken(token: unknown): string {
     throw new AuthleteConfigurationError("accessToken must be a non-empty string without whitespace");
   }
   return token;
+}
+
+function checkRetry(retry: Retries | false | undefined): Retries | undefined {
+  if (retry === undefined || retry === false) return undefined;
+  if (typeof retry !== "function") throw new AuthleteConfigurationError("retry must be made by withRetries()");
+  return retry;
 }
 
 function checkTimeout(ms: number): number {
