@@ -2,14 +2,7 @@ import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type * as api from "../generated/authlete-token.js";
 import { DeferredRequestConstructor, sendDeferred } from "./deferred-request.js";
 import { isHeaderValue } from "./endpoint/oauth-response.js";
-import {
-  AuthleteApiError,
-  AuthleteConfigurationError,
-  AuthleteError,
-  AuthleteNetworkError,
-  AuthleteTimeoutError,
-  withoutSecrets,
-} from "./errors.js";
+import { AuthleteConfigurationError, AuthleteError, AuthleteNetworkError, AuthleteTimeoutError } from "./errors.js";
 import { credentialsOf, redact } from "./redact.js";
 import { AUTHLETE_SERVERS, type AuthleteRegion } from "./regions.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, parseResultObject, readBody, statusError } from "./response.js";
@@ -146,11 +139,6 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     baseUrl,
     redirect: "manual", // see createAuthleteFetchClient
     Request: DeferredRequestConstructor,
-    // A 2xx answer goes on to openapi-fetch, which hands its body stream back unread; any other
-    // becomes its error here, its body read under the same cap.
-    fetch: sendDeferred(options.fetch, (response) =>
-      response.ok ? response : statusError(response, maxResponseBytes).then(rethrow),
-    ),
     // The three operations take one path parameter, no query and a JSON body: fixed serializers
     // spare openapi-fetch's general ones (rebuilt or re-parsed on every call) on the hot path.
     pathSerializer: (url) => url.replace("{serviceId}", encodedServiceId),
@@ -164,6 +152,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     typeof options.accessToken === "string" ? requestHeaders(options.accessToken, userAgent) : undefined;
 
   const pathParams = { serviceId };
+  const fetchDeferred = sendDeferred(options.fetch);
 
   /** One attempt: openapi-fetch builds the request, the answer is read under the cap and parsed. */
   async function send<P extends AuthletePath>(
@@ -172,15 +161,28 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     headers: Record<string, string>,
     signal: AbortSignal | undefined,
   ): Promise<object> {
+    // Authlete's text may echo what was sent, if something in between echoes the request: what it
+    // carried is hidden from it, the credentials worked out only when there is text to check.
+    const hide = (text: string) => redact(text, credentialsOf(body, headers.Authorization?.slice(7)));
     // One body type per path is guaranteed by RequestOf<P>; openapi-fetch cannot see through the union.
     const { data, response } = await direct.POST(path as "/api/{serviceId}/auth/token", {
       params: { path: pathParams },
       headers,
       body: body as api.TokenRequest,
       parseAs: "stream",
+      // A 2xx answer goes on to openapi-fetch, which hands its body stream back unread; any other
+      // becomes its error here, its body read under the same cap (openapi-fetch would read it whole).
+      fetch: (request) =>
+        fetchDeferred(request).then((answer) =>
+          answer.ok ? answer : statusError(answer, maxResponseBytes, hide).then(rethrow),
+        ),
       ...(signal ? { signal } : {}),
     });
-    return parseResultObject(response.status, await readBody(response, data, maxResponseBytes));
+    const result = parseResultObject(response.status, await readBody(response, data, maxResponseBytes));
+    // Applications log a 2xx resultMessage (the token endpoint does).
+    const { resultMessage } = result as { resultMessage?: unknown };
+    if (typeof resultMessage === "string") (result as { resultMessage: string }).resultMessage = hide(resultMessage);
+    return result;
   }
 
   // The one call path of every operation: per-call timeout, error mapping, retries when given.
@@ -208,14 +210,10 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       const result = await (retry
         ? retry(() => send(path, body, headers, signal), signal, timeout ? Date.now() + timeoutMs : Infinity)
         : send(path, body, headers, signal));
-      return withoutEchoedSecrets(result, headers, body) as ResponseOf<P>;
+      return result as ResponseOf<P>;
     } catch (error) {
       if (timeout?.signal.aborted && !options.signal?.aborted) throw new AuthleteTimeoutError(timeoutMs, error);
       if (options.signal?.aborted) throw options.signal.reason;
-      if (error instanceof AuthleteApiError) {
-        // Only Authlete's own text can carry what was sent, if something in between echoes it.
-        throw withoutSecrets(error, credentialsOf(body, bearerOf(headers)));
-      }
       if (error instanceof AuthleteError) throw error;
       throw new AuthleteNetworkError(error);
     } finally {
@@ -274,22 +272,6 @@ type AuthletePath =
   | "/api/{serviceId}/auth/token/fail";
 type RequestOf<P extends AuthletePath> = api.paths[P]["post"]["requestBody"]["content"]["application/json"];
 type ResponseOf<P extends AuthletePath> = api.paths[P]["post"]["responses"][200]["content"]["application/json"];
-
-function bearerOf(headers: Record<string, string>): string | undefined {
-  return headers.Authorization?.slice("Bearer ".length);
-}
-
-/**
- * A 2xx result whose `resultMessage` echoes a credential of the call (see {@link redact}) gets
- * it redacted: applications log that message (the token endpoint does).
- */
-function withoutEchoedSecrets(result: object, headers: Record<string, string>, body: unknown): object {
-  const { resultMessage } = result as { resultMessage?: unknown };
-  if (typeof resultMessage !== "string" || resultMessage === "") return result;
-  const hidden = redact(resultMessage, credentialsOf(body, bearerOf(headers)));
-  if (hidden !== resultMessage) (result as { resultMessage: string }).resultMessage = hidden;
-  return result;
-}
 
 function rethrow(error: unknown): never {
   throw error;

@@ -64,16 +64,13 @@ export class DeferredRequest implements Request {
 /**
  * The `fetch` that goes with {@link DeferredRequest}: `fetch(url, init)` with the caller's `fetch`
  * or, by default, the platform's (looked up per call, so a later polyfill or instrumentation
- * applies), its response passed through `check` before openapi-fetch sees it (the client turns a
- * non-2xx answer into its error there, so openapi-fetch never reads an unbounded error body).
+ * applies).
  */
 export function sendDeferred(
   custom: ((input: string | Request, init?: RequestInit) => Promise<Response>) | undefined,
-  check: (response: Response) => Response | Promise<Response>,
 ): (request: Request) => Promise<Response> {
   const send = custom ?? ((input: string | Request, init?: RequestInit) => globalThis.fetch(input, init));
-  return (request) =>
-    (request instanceof DeferredRequest ? send(request.url, request.init) : send(request)).then(check);
+  return (request) => (request instanceof DeferredRequest ? send(request.url, request.init) : send(request));
 }
 
 /** {@link DeferredRequest} as the `Request` constructor openapi-fetch's options ask for. */

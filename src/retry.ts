@@ -51,11 +51,12 @@ interface RetryPolicy {
 }
 
 /** The defaults of {@link RetryOptions}. */
-export const DEFAULT_RETRY: Readonly<{ limit: number; baseDelayMs: number; maxDelayMs: number }> = /* @__PURE__ */ Object.freeze({
-  limit: 2,
-  baseDelayMs: 250,
-  maxDelayMs: 3_000,
-});
+export const DEFAULT_RETRY: Readonly<{ limit: number; baseDelayMs: number; maxDelayMs: number }> =
+  /* @__PURE__ */ Object.freeze({
+    limit: 2,
+    baseDelayMs: 250,
+    maxDelayMs: 3_000,
+  });
 
 /**
  * Opt-in retries for {@link createTokenClient} (`retry: withRetries()`) or one call

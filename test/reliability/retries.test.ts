@@ -90,7 +90,9 @@ describe("opt-in retries: what is retried", () => {
     async ({ server }) => {
       await expect(client(server, { retry: withRetries(NO_JITTER) }).process(REQUEST)).resolves.toEqual(OK_BODY);
       await expect(
-        client(server, { retry: withRetries({ limit: 1, baseDelayMs: 200, maxDelayMs: 200, random: () => 0.5 }) }).process(REQUEST),
+        client(server, {
+          retry: withRetries({ limit: 1, baseDelayMs: 200, maxDelayMs: 200, random: () => 0.5 }),
+        }).process(REQUEST),
       ).resolves.toEqual(OK_BODY);
       expect(server.requests).toHaveLength(4);
       const [afterRetryAfter = 0, , afterBackoff = 0] = gaps(server);
@@ -170,7 +172,10 @@ describe("opt-in retries: what is retried", () => {
         return fetch(input, init);
       };
       const error = await caught(
-        client(`http://127.0.0.1:${port}`, { fetch: counted, retry: withRetries({ limit: 2, baseDelayMs: 20 }) }).process(REQUEST),
+        client(`http://127.0.0.1:${port}`, {
+          fetch: counted,
+          retry: withRetries({ limit: 2, baseDelayMs: 20 }),
+        }).process(REQUEST),
       );
       expect(error).toBeInstanceOf(AuthleteNetworkError);
       expect(error).toMatchObject({ requestNotSent: true });
@@ -194,9 +199,10 @@ describe("opt-in retries: what is retried", () => {
         });
       };
       const notFound = await caught(
-        client("https://authlete.invalid", { fetch: dnsFailure, retry: withRetries({ limit: 2, baseDelayMs: 10 }) }).process(
-          REQUEST,
-        ),
+        client("https://authlete.invalid", {
+          fetch: dnsFailure,
+          retry: withRetries({ limit: 2, baseDelayMs: 10 }),
+        }).process(REQUEST),
       );
       expect(notFound).toMatchObject({ name: "AuthleteNetworkError", requestNotSent: true });
       expect(calls).toBe(3);
@@ -206,7 +212,10 @@ describe("opt-in retries: what is retried", () => {
         throw new TypeError("Failed to fetch");
       };
       const unknown = await caught(
-        client("https://authlete.invalid", { fetch: opaque, retry: withRetries({ limit: 2, baseDelayMs: 10 }) }).process(REQUEST),
+        client("https://authlete.invalid", {
+          fetch: opaque,
+          retry: withRetries({ limit: 2, baseDelayMs: 10 }),
+        }).process(REQUEST),
       );
       expect(unknown).toMatchObject({ name: "AuthleteNetworkError", requestNotSent: false });
       expect(calls).toBe(1);
@@ -221,7 +230,9 @@ describe("opt-in retries: what is never retried (Authlete may have processed it)
     for (const status of [500, 502, 504]) {
       server.setScript([{ kind: "answer", status, body: { resultCode: "A001101" } }, OK]);
       const before = server.requests.length;
-      const error = await caught(client(server, { retry: withRetries({ limit: 3, baseDelayMs: 10 }) }).process(REQUEST));
+      const error = await caught(
+        client(server, { retry: withRetries({ limit: 3, baseDelayMs: 10 }) }).process(REQUEST),
+      );
       expect(error).toMatchObject({ name: "AuthleteApiError", status });
       await pause(100); // a retry would have come by now (baseDelayMs 10)
       expect(server.requests.length - before).toBe(1);
@@ -248,7 +259,9 @@ describe("opt-in retries: what is never retried (Authlete may have processed it)
     "a reset mid-body is not retried: one request",
     { script: [{ kind: "reset-mid-body", declared: 300, body: '{"action":"OK",' }], otherwise: OK },
     async ({ server }) => {
-      const error = await caught(client(server, { retry: withRetries({ limit: 3, baseDelayMs: 10 }) }).process(REQUEST));
+      const error = await caught(
+        client(server, { retry: withRetries({ limit: 3, baseDelayMs: 10 }) }).process(REQUEST),
+      );
       expect(error).toMatchObject({ name: "AuthleteNetworkError", requestNotSent: false });
       await pause(200);
       expect(server.requests).toHaveLength(1);
@@ -290,7 +303,9 @@ describe("opt-in retries: what is never retried (Authlete may have processed it)
       expect(byDefault).toMatchObject({ status: 429 });
       expect(server.requests).toHaveLength(1);
       await expect(client(server).process(REQUEST)).resolves.toEqual(OK_BODY);
-      const perCall = await caught(client(server, { retry: withRetries(NO_JITTER) }).process(REQUEST, { retry: false }));
+      const perCall = await caught(
+        client(server, { retry: withRetries(NO_JITTER) }).process(REQUEST, { retry: false }),
+      );
       expect(perCall).toMatchObject({ status: 503 });
       expect(server.requests).toHaveLength(3);
       return [byDefault, perCall];
@@ -306,9 +321,9 @@ describe("opt-in retries: backoff, and the time limit", () => {
       const unavailable: Fault = { kind: "answer", status: 503, body: "" };
       const policy = { limit: 3, baseDelayMs: 100, maxDelayMs: 300 };
       server.setScript([unavailable, unavailable, unavailable, OK]);
-      await expect(client(server, { retry: withRetries({ ...policy, random: () => 0.999 }) }).process(REQUEST)).resolves.toEqual(
-        OK_BODY,
-      );
+      await expect(
+        client(server, { retry: withRetries({ ...policy, random: () => 0.999 }) }).process(REQUEST),
+      ).resolves.toEqual(OK_BODY);
       const slow = gaps(server);
       // Ceilings 100, 200, then 300 (400 capped), each × 0.999.
       expect(slow).toHaveLength(3);
@@ -319,9 +334,9 @@ describe("opt-in retries: backoff, and the time limit", () => {
       expect(slow[2]).toBeLessThan(400 + 1_000 - 400); // capped: well under the uncapped 400 + slack
       server.setScript([unavailable, unavailable, unavailable, OK]);
       const first = server.requests.length;
-      await expect(client(server, { retry: withRetries({ ...policy, random: () => 0 }) }).process(REQUEST)).resolves.toEqual(
-        OK_BODY,
-      );
+      await expect(
+        client(server, { retry: withRetries({ ...policy, random: () => 0 }) }).process(REQUEST),
+      ).resolves.toEqual(OK_BODY);
       const fast = gaps(server).slice(first);
       expect(fast).toHaveLength(3);
       // With the random source at 0 the same schedule waits (next to) nothing: the jitter is applied.
@@ -339,7 +354,9 @@ describe("opt-in retries: backoff, and the time limit", () => {
       setTimeout(() => controller.abort(reason), 300);
       const started = performance.now();
       const error = await caught(
-        client(server, { retry: withRetries({ ...NO_JITTER, maxDelayMs: 5_000 }) }).process(REQUEST, { signal: controller.signal }),
+        client(server, { retry: withRetries({ ...NO_JITTER, maxDelayMs: 5_000 }) }).process(REQUEST, {
+          signal: controller.signal,
+        }),
       );
       expect(error).toBe(reason);
       expect(performance.now() - started).toBeLessThan(1_500);
