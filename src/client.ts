@@ -118,7 +118,6 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     throw new AuthleteConfigurationError("serviceId must be a non-empty service API key");
   }
   const baseUrl = resolveBaseUrl(options);
-  const encodedServiceId = encodeURIComponent(serviceId);
   const defaultTimeoutMs = checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   if (typeof maxResponseBytes !== "number" || !(maxResponseBytes > 0)) {
@@ -139,11 +138,6 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     baseUrl,
     redirect: "manual", // see createAuthleteFetchClient
     Request: DeferredRequestConstructor,
-    // The three operations take one path parameter, no query and a JSON body: fixed serializers
-    // spare openapi-fetch's general ones (rebuilt or re-parsed on every call) on the hot path.
-    pathSerializer: (url) => url.replace("{serviceId}", encodedServiceId),
-    querySerializer: () => "",
-    bodySerializer: (body) => JSON.stringify(body),
   });
   const getToken = tokenGetter(options.accessToken);
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;

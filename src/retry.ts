@@ -168,10 +168,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 const MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
 // The three HTTP-date formats (RFC 9110 §5.6.7), day names not checked against the date:
-// IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT", RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT",
-// asctime "Sun Nov  6 08:49:37 1994". Groups: day, month, year (any of the three layouts), time.
+// IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT" (groups 1-3: day, month, year), RFC 850
+// "Sunday, 06-Nov-94 08:49:37 GMT" (4-6) and asctime "Sun Nov  6 08:49:37 1994" (7-8: month,
+// day; 10: year), then the time (9), GMT for the first two and the year for asctime.
 const HTTP_DATE =
-  /^(?:[A-Z][a-z]{2}, (\d\d) ([A-Z][a-z]{2}) (\d{4}) (\d\d:\d\d:\d\d) GMT|[A-Z][a-z]{5,8}, (\d\d)-([A-Z][a-z]{2})-(\d\d) (\d\d:\d\d:\d\d) GMT|[A-Z][a-z]{2} ([A-Z][a-z]{2}) ([ \d]\d) (\d\d:\d\d:\d\d) (\d{4}))$/;
+  /^[A-Z][a-z]{2}(?:, (\d\d) ([A-Z][a-z]{2}) (\d{4})|[a-z]{3,6}, (\d\d)-([A-Z][a-z]{2})-(\d\d)| ([A-Z][a-z]{2}) ([ \d]\d)) (\d\d:\d\d:\d\d)(?: GMT| (\d{4}))$/;
 
 /**
  * Parses a `Retry-After` header value (RFC 9110 §10.2.3) into whole seconds from `now`: either
@@ -190,28 +191,24 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text);
   const m = HTTP_DATE.exec(text);
-  if (!m) return undefined;
-  // IMF-fixdate fills groups 1-4, RFC 850 5-8, asctime 9-12.
-  const day = Number(m[1] ?? m[5] ?? m[10]);
-  const month = MONTHS.indexOf(m[2] ?? m[6] ?? m[9] ?? "?") / 3;
-  let year = Number(m[3] ?? m[7] ?? m[12]);
-  if (m[7] !== undefined) {
+  // The year at the end belongs to asctime alone, and GMT to the other two.
+  if (!m || (m[7] === undefined) !== (m[10] === undefined)) return undefined;
+  let year = Number(m[3] ?? m[6] ?? m[10]);
+  if (m[6] !== undefined) {
     // A two-digit year is the most recent one with those digits not more than 50 years ahead.
     const current = new Date(now).getUTCFullYear();
     year += current - (current % 100);
     if (year > current + 50) year -= 100;
   }
-  const [hour, minute, second] = (m[4] ?? m[8] ?? m[11] ?? "").split(":").map(Number);
-  const time = Date.UTC(year, month, day, hour, minute, second);
-  const date = new Date(time);
-  // Date.UTC rolls "31 Feb" into March and "25:00" into the next day: refuse those instead.
-  const parsed = [
-    date.getUTCDate(),
-    date.getUTCMonth(),
-    date.getUTCHours(),
-    date.getUTCMinutes(),
-    date.getUTCSeconds(),
-  ];
-  if (!Number.isInteger(month) || parsed.join() !== [day, month, hour, minute, second].join()) return undefined;
+  // An unknown month gives a fraction here, and so a date that does not parse.
+  const month = MONTHS.indexOf(m[2] ?? m[5] ?? m[7] ?? "") / 3 + 1;
+  const iso = `${year}-${pad(month)}-${pad(Number(m[1] ?? m[4] ?? m[8]))}T${m[9]}.000Z`;
+  const time = Date.parse(iso);
+  // Only a date that comes back as written is one: "31 Feb" and "25:00" roll over or fail to parse.
+  if (new Date(time).toJSON() !== iso) return undefined;
   return Math.max(0, Math.ceil((time - now) / 1000));
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, "0");
 }
