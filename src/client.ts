@@ -138,6 +138,10 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     baseUrl,
     redirect: "manual", // see createAuthleteFetchClient
     Request: DeferredRequestConstructor,
+    // No query and a JSON body: fixed serializers spare openapi-fetch's general ones, rebuilt or
+    // re-checked on every call, on the hot path.
+    querySerializer: () => "",
+    bodySerializer: (body) => JSON.stringify(body),
   });
   const getToken = tokenGetter(options.accessToken);
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
