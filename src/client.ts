@@ -161,7 +161,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   ): Promise<object> {
     // Authlete's text may echo what was sent, if something in between echoes the request: what it
     // carried is hidden from it, the credentials worked out only when there is text to check.
-    const hide = (text: string) => redact(text, credentialsOf(body, headers.Authorization?.slice(7)));
+    const hide = (text: string) => redact(text, credentialsOf(body, headers.Authorization?.slice("Bearer ".length)));
     // One body type per path is guaranteed by RequestOf<P>; openapi-fetch cannot see through the union.
     const { data, response } = await direct.POST(path as "/api/{serviceId}/auth/token", {
       params: { path: pathParams },
