@@ -12,6 +12,7 @@ import {
   type RetryOptions,
   type TokenClientOptions,
   type TokenRequest,
+  withRetries,
 } from "../../src/index.js";
 import { backoffDelayMs, resolveRetryPolicy, retryDelayMs } from "../../src/retry.js";
 import { ACCESS_TOKEN, CLIENT_SECRET, caught, faultCase, unhandledRejections } from "../helpers/fault-case.js";
@@ -65,7 +66,7 @@ describe("opt-in retries: what is retried", () => {
     "429 with Retry-After: 1 is retried after at least 1 s, then succeeds",
     { script: [{ kind: "answer", status: 429, headers: { "retry-after": "1" }, body: { resultCode: "A001301" } }, OK] },
     async ({ server }) => {
-      await expect(client(server, { retry: NO_JITTER }).process(REQUEST)).resolves.toEqual(OK_BODY);
+      await expect(client(server, { retry: withRetries(NO_JITTER) }).process(REQUEST)).resolves.toEqual(OK_BODY);
       expect(server.requests).toHaveLength(2);
       const [gap = 0] = gaps(server);
       expect(gap).toBeGreaterThanOrEqual(995);
@@ -87,9 +88,11 @@ describe("opt-in retries: what is retried", () => {
       ],
     },
     async ({ server }) => {
-      await expect(client(server, { retry: NO_JITTER }).process(REQUEST)).resolves.toEqual(OK_BODY);
+      await expect(client(server, { retry: withRetries(NO_JITTER) }).process(REQUEST)).resolves.toEqual(OK_BODY);
       await expect(
-        client(server, { retry: { limit: 1, baseDelayMs: 200, maxDelayMs: 200, random: () => 0.5 } }).process(REQUEST),
+        client(server, {
+          retry: withRetries({ limit: 1, baseDelayMs: 200, maxDelayMs: 200, random: () => 0.5 }),
+        }).process(REQUEST),
       ).resolves.toEqual(OK_BODY);
       expect(server.requests).toHaveLength(4);
       const [afterRetryAfter = 0, , afterBackoff = 0] = gaps(server);
@@ -111,7 +114,7 @@ describe("opt-in retries: what is retried", () => {
     },
     async ({ server }) => {
       const started = performance.now();
-      const error = await caught(client(server, { retry: NO_JITTER }).process(REQUEST));
+      const error = await caught(client(server, { retry: withRetries(NO_JITTER) }).process(REQUEST));
       expect(performance.now() - started).toBeLessThan(1_500);
       expect(error).toBeInstanceOf(AuthleteApiError);
       expect(error).toMatchObject({ status: 429, retryAfter: 5 });
@@ -140,7 +143,7 @@ describe("opt-in retries: what is retried", () => {
       try {
         const c = client(`http://127.0.0.1:${port}`, {
           fetch: watched,
-          retry: { limit: 2, baseDelayMs: 100, random: () => 0.5 },
+          retry: withRetries({ limit: 2, baseDelayMs: 100, random: () => 0.5 }),
         });
         await expect(c.process(REQUEST)).resolves.toEqual(OK_BODY);
         expect(failures).toHaveLength(1);
@@ -169,7 +172,10 @@ describe("opt-in retries: what is retried", () => {
         return fetch(input, init);
       };
       const error = await caught(
-        client(`http://127.0.0.1:${port}`, { fetch: counted, retry: { limit: 2, baseDelayMs: 20 } }).process(REQUEST),
+        client(`http://127.0.0.1:${port}`, {
+          fetch: counted,
+          retry: withRetries({ limit: 2, baseDelayMs: 20 }),
+        }).process(REQUEST),
       );
       expect(error).toBeInstanceOf(AuthleteNetworkError);
       expect(error).toMatchObject({ requestNotSent: true });
@@ -193,9 +199,10 @@ describe("opt-in retries: what is retried", () => {
         });
       };
       const notFound = await caught(
-        client("https://authlete.invalid", { fetch: dnsFailure, retry: { limit: 2, baseDelayMs: 10 } }).process(
-          REQUEST,
-        ),
+        client("https://authlete.invalid", {
+          fetch: dnsFailure,
+          retry: withRetries({ limit: 2, baseDelayMs: 10 }),
+        }).process(REQUEST),
       );
       expect(notFound).toMatchObject({ name: "AuthleteNetworkError", requestNotSent: true });
       expect(calls).toBe(3);
@@ -205,7 +212,10 @@ describe("opt-in retries: what is retried", () => {
         throw new TypeError("Failed to fetch");
       };
       const unknown = await caught(
-        client("https://authlete.invalid", { fetch: opaque, retry: { limit: 2, baseDelayMs: 10 } }).process(REQUEST),
+        client("https://authlete.invalid", {
+          fetch: opaque,
+          retry: withRetries({ limit: 2, baseDelayMs: 10 }),
+        }).process(REQUEST),
       );
       expect(unknown).toMatchObject({ name: "AuthleteNetworkError", requestNotSent: false });
       expect(calls).toBe(1);
@@ -220,7 +230,9 @@ describe("opt-in retries: what is never retried (Authlete may have processed it)
     for (const status of [500, 502, 504]) {
       server.setScript([{ kind: "answer", status, body: { resultCode: "A001101" } }, OK]);
       const before = server.requests.length;
-      const error = await caught(client(server, { retry: { limit: 3, baseDelayMs: 10 } }).process(REQUEST));
+      const error = await caught(
+        client(server, { retry: withRetries({ limit: 3, baseDelayMs: 10 }) }).process(REQUEST),
+      );
       expect(error).toMatchObject({ name: "AuthleteApiError", status });
       await pause(100); // a retry would have come by now (baseDelayMs 10)
       expect(server.requests.length - before).toBe(1);
@@ -234,7 +246,7 @@ describe("opt-in retries: what is never retried (Authlete may have processed it)
     { script: [{ kind: "no-answer" }], otherwise: OK },
     async ({ server }) => {
       const error = await caught(
-        client(server, { timeoutMs: 300, retry: { limit: 3, baseDelayMs: 10 } }).process(REQUEST),
+        client(server, { timeoutMs: 300, retry: withRetries({ limit: 3, baseDelayMs: 10 }) }).process(REQUEST),
       );
       expect(error).toBeInstanceOf(AuthleteTimeoutError);
       await pause(200);
@@ -247,7 +259,9 @@ describe("opt-in retries: what is never retried (Authlete may have processed it)
     "a reset mid-body is not retried: one request",
     { script: [{ kind: "reset-mid-body", declared: 300, body: '{"action":"OK",' }], otherwise: OK },
     async ({ server }) => {
-      const error = await caught(client(server, { retry: { limit: 3, baseDelayMs: 10 } }).process(REQUEST));
+      const error = await caught(
+        client(server, { retry: withRetries({ limit: 3, baseDelayMs: 10 }) }).process(REQUEST),
+      );
       expect(error).toMatchObject({ name: "AuthleteNetworkError", requestNotSent: false });
       await pause(200);
       expect(server.requests).toHaveLength(1);
@@ -259,7 +273,7 @@ describe("opt-in retries: what is never retried (Authlete may have processed it)
     "a request the server received and then dropped (FIN or RST) is not retried: one request each",
     { script: [{ kind: "drop" }, OK, { kind: "drop", reset: true }, OK] },
     async ({ server }) => {
-      const c = client(server, { retry: { limit: 3, baseDelayMs: 10 } });
+      const c = client(server, { retry: withRetries({ limit: 3, baseDelayMs: 10 }) });
       const closed = await caught(c.process(REQUEST));
       await pause(200);
       expect(server.requests).toHaveLength(1);
@@ -289,7 +303,9 @@ describe("opt-in retries: what is never retried (Authlete may have processed it)
       expect(byDefault).toMatchObject({ status: 429 });
       expect(server.requests).toHaveLength(1);
       await expect(client(server).process(REQUEST)).resolves.toEqual(OK_BODY);
-      const perCall = await caught(client(server, { retry: NO_JITTER }).process(REQUEST, { retry: false }));
+      const perCall = await caught(
+        client(server, { retry: withRetries(NO_JITTER) }).process(REQUEST, { retry: false }),
+      );
       expect(perCall).toMatchObject({ status: 503 });
       expect(server.requests).toHaveLength(3);
       return [byDefault, perCall];
@@ -305,9 +321,9 @@ describe("opt-in retries: backoff, and the time limit", () => {
       const unavailable: Fault = { kind: "answer", status: 503, body: "" };
       const policy = { limit: 3, baseDelayMs: 100, maxDelayMs: 300 };
       server.setScript([unavailable, unavailable, unavailable, OK]);
-      await expect(client(server, { retry: { ...policy, random: () => 0.999 } }).process(REQUEST)).resolves.toEqual(
-        OK_BODY,
-      );
+      await expect(
+        client(server, { retry: withRetries({ ...policy, random: () => 0.999 }) }).process(REQUEST),
+      ).resolves.toEqual(OK_BODY);
       const slow = gaps(server);
       // Ceilings 100, 200, then 300 (400 capped), each × 0.999.
       expect(slow).toHaveLength(3);
@@ -318,9 +334,9 @@ describe("opt-in retries: backoff, and the time limit", () => {
       expect(slow[2]).toBeLessThan(400 + 1_000 - 400); // capped: well under the uncapped 400 + slack
       server.setScript([unavailable, unavailable, unavailable, OK]);
       const first = server.requests.length;
-      await expect(client(server, { retry: { ...policy, random: () => 0 } }).process(REQUEST)).resolves.toEqual(
-        OK_BODY,
-      );
+      await expect(
+        client(server, { retry: withRetries({ ...policy, random: () => 0 }) }).process(REQUEST),
+      ).resolves.toEqual(OK_BODY);
       const fast = gaps(server).slice(first);
       expect(fast).toHaveLength(3);
       // With the random source at 0 the same schedule waits (next to) nothing: the jitter is applied.
@@ -338,7 +354,9 @@ describe("opt-in retries: backoff, and the time limit", () => {
       setTimeout(() => controller.abort(reason), 300);
       const started = performance.now();
       const error = await caught(
-        client(server, { retry: { ...NO_JITTER, maxDelayMs: 5_000 } }).process(REQUEST, { signal: controller.signal }),
+        client(server, { retry: withRetries({ ...NO_JITTER, maxDelayMs: 5_000 }) }).process(REQUEST, {
+          signal: controller.signal,
+        }),
       );
       expect(error).toBe(reason);
       expect(performance.now() - started).toBeLessThan(1_500);
@@ -354,7 +372,7 @@ describe("opt-in retries: backoff, and the time limit", () => {
     async ({ server }) => {
       const started = performance.now();
       const error = await caught(
-        client(server, { timeoutMs: 1_500, retry: { ...NO_JITTER, maxDelayMs: 5_000 } }).process(REQUEST),
+        client(server, { timeoutMs: 1_500, retry: withRetries({ ...NO_JITTER, maxDelayMs: 5_000 }) }).process(REQUEST),
       );
       // Not a timeout 1.5 s in, nor the 503 after a 2 s wait: the 503 at once.
       expect(error).toMatchObject({ name: "AuthleteApiError", status: 503, retryAfter: 2 });
@@ -373,7 +391,7 @@ describe("opt-in retries: backoff, and the time limit", () => {
       const error = await caught(
         client(server, {
           timeoutMs: 1_500,
-          retry: { limit: 3, baseDelayMs: 300, maxDelayMs: 300, random: () => 0.999 },
+          retry: withRetries({ limit: 3, baseDelayMs: 300, maxDelayMs: 300, random: () => 0.999 }),
         }).process(REQUEST),
       );
       const elapsed = performance.now() - started;
@@ -412,6 +430,11 @@ describe("retry building blocks", () => {
       "soon",
       "Sun, 31 Feb 1994 08:49:37 GMT",
       "Sun, 06 Nov 1994 25:00:00 GMT",
+      "Sun, 06 Nov 1994 24:00:00 GMT",
+      "Sun, 06 Nov 1994 08:60:00 GMT",
+      "Sun, 06 Nov 1994 08:49:37 1994",
+      "Sun Nov  6 08:49:37 GMT",
+      "Sunday, 31-Apr-94 08:49:37 GMT",
       "Sun, 06 Nov 1994 08:49:37 CET",
       "Sun, 06 Foo 1994 08:49:37 GMT",
       "Sun, 06 Nov 1994 8:49:37 GMT",
@@ -429,7 +452,6 @@ describe("retry building blocks", () => {
     expect(backoffDelayMs(10, fixed(0.999999) as never)).toBeLessThan(1_000);
     expect(backoffDelayMs(0, fixed(0) as never)).toBe(0);
     const policy = resolveRetryPolicy({ limit: 5, baseDelayMs: 100, maxDelayMs: 1_000 });
-    if (!policy) throw new Error("expected a policy");
     const samples = Array.from({ length: 2_000 }, () => backoffDelayMs(2, policy));
     expect(Math.min(...samples)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...samples)).toBeLessThan(400);
@@ -441,7 +463,6 @@ describe("retry building blocks", () => {
 
   it("retryDelayMs retries only 429/503 and unsent connections, within the limit and the cap", () => {
     const policy = resolveRetryPolicy({ limit: 2, baseDelayMs: 100, maxDelayMs: 1_000, random: () => 0.5 });
-    if (!policy) throw new Error("expected a policy");
     expect(retryDelayMs(new AuthleteApiError(429, {}, { retryAfter: 1 }), 0, policy)).toBe(1_000);
     expect(retryDelayMs(new AuthleteApiError(503, {}), 1, policy)).toBe(100);
     expect(retryDelayMs(new AuthleteApiError(503, {}), 2, policy)).toBeUndefined(); // limit reached
@@ -479,17 +500,25 @@ describe("retry building blocks", () => {
     expect(retryDelayMs(new AuthleteTimeoutError(100), 0, policy)).toBeUndefined();
   });
 
-  it("retry options are checked when the client is created", () => {
-    const make = (retry: TokenClientOptions["retry"]) => () =>
-      createTokenClient({ serviceId: 1, accessToken: "t", retry });
+  it("retry options are checked by withRetries(), and anything else as `retry` is refused", async () => {
+    const make = (retry: RetryOptions) => () => withRetries(retry);
     expect(make({ limit: -1 })).toThrow(AuthleteConfigurationError);
+    expect(make({ limit: 11 })).toThrow(/retry.limit/);
     expect(make({ limit: 1.5 })).toThrow(/retry.limit/);
     expect(make({ baseDelayMs: Number.NaN })).toThrow(/retry.baseDelayMs/);
     expect(make({ baseDelayMs: 500, maxDelayMs: 100 })).toThrow(/retry.maxDelayMs/);
-    expect(make(3)).not.toThrow();
-    expect(make(true)).not.toThrow();
-    expect(make(false)).not.toThrow();
-    expect(resolveRetryPolicy(0)).toBeUndefined();
-    expect(resolveRetryPolicy(true)).toMatchObject({ limit: 2, baseDelayMs: 250, maxDelayMs: 3_000 });
+    expect(make({ random: 0.5 as never })).toThrow(/retry.random/);
+    expect(make({ limit: 0 })).not.toThrow();
+    expect(() => withRetries(3 as never)).toThrow(/withRetries\(\) takes an options object/);
+    expect(resolveRetryPolicy({})).toMatchObject({ limit: 2, baseDelayMs: 250, maxDelayMs: 3_000 });
+    // Anything but a withRetries() strategy (the old `retry: 3` / `true` shapes included) is refused.
+    for (const retry of [3, true, { limit: 2 }]) {
+      const bad = { serviceId: 1, accessToken: "t", retry } as unknown as TokenClientOptions;
+      expect(() => createTokenClient(bad)).toThrow(/retry must be made by withRetries\(\)/);
+      const c = createTokenClient({ serviceId: 1, accessToken: "t" });
+      const badCall = { retry } as unknown as { retry: false };
+      await expect(c.process({ parameters: "" }, badCall)).rejects.toThrow(/retry must be made by withRetries\(\)/);
+    }
+    expect(() => createTokenClient({ serviceId: 1, accessToken: "t", retry: withRetries() })).not.toThrow();
   });
 });
