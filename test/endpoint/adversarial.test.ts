@@ -20,6 +20,7 @@ import {
   toNodeHandler,
 } from "../../src/index.js";
 import { recordOutcome } from "../helpers/reliability.js";
+import { type ScriptedFetch, scriptedFetch } from "../helpers/scripted-fetch.js";
 import { exposeForScan } from "../helpers/secret-scan.js";
 import {
   REDACTION_ACCESS_TOKEN,
@@ -27,7 +28,6 @@ import {
   REDACTION_CLIENT_SECRET,
   REDACTION_PASSWORD,
 } from "../helpers/secrets.js";
-import { type ScriptedFetch, scriptedFetch } from "./support/scripted-fetch.js";
 
 let authlete: ScriptedFetch;
 let logs: { message: string; details: TokenEndpointLogDetails }[];
