@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type PrismMock, startPrismMock } from "../../examples/token-endpoint/prism.js";
 import { AuthleteApiError, createTokenClient, type TokenRequest } from "../../src/index.js";
-import { startPrism } from "../helpers/prism.js";
 
 // The client against a Prism mock of our own bundled spec: Prism validates every request against
 // the spec and answers from the spec's examples, so this proves client and spec agree.
-let prism: Awaited<ReturnType<typeof startPrism>>;
+let prism: PrismMock;
 beforeAll(async () => {
-  prism = await startPrism();
+  prism = await startPrismMock({ errors: true, timeoutMs: 60_000 });
 });
-afterAll(() => prism?.stop());
+afterAll(() => prism?.close());
 
 function client(accessToken = "prism-test-token") {
-  return createTokenClient({ serviceId: "715948317", accessToken, baseUrl: prism.url });
+  return createTokenClient({ serviceId: "715948317", accessToken, baseUrl: prism.baseUrl });
 }
 
 /** Reads `paths./api/{serviceId}/auth/token.post.responses[status]...examples[name].value` of the bundled spec. */
@@ -56,7 +56,7 @@ describe("contract with the spec (Prism mock, request validation on)", () => {
 
   it("names the violated rule, so the 400 is Prism's validation and not a canned answer", async () => {
     const post = (body: unknown) =>
-      fetch(`${prism.url}/api/715948317/auth/token`, {
+      fetch(`${prism.baseUrl}/api/715948317/auth/token`, {
         method: "POST",
         headers: { "content-type": "application/json", authorization: "Bearer t" },
         body: JSON.stringify(body),
@@ -70,7 +70,7 @@ describe("contract with the spec (Prism mock, request validation on)", () => {
   });
 
   it("has the request rejected by Prism without the bearer token", async () => {
-    const response = await fetch(`${prism.url}/api/715948317/auth/token`, {
+    const response = await fetch(`${prism.baseUrl}/api/715948317/auth/token`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ parameters: "" }),

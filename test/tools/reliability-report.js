@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { ROOT } from "../helpers/root.js";
 import {
   addTestCounts,
   aggregate,
@@ -26,7 +27,6 @@ import {
   testCounts,
 } from "./reliability-outcomes.js";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const HELPER = "test/helpers/reliability.ts";
 const VITEST = join(ROOT, "node_modules/vitest/vitest.mjs");
 // The Runtimes row of each extra Node is the in-process check of test/project/runtimes.test.ts.
