@@ -19,8 +19,8 @@ import {
   type TokenEndpointOptions,
   toNodeHandler,
 } from "../../src/index.js";
+import { type ScriptedFetch, scriptedFetch } from "../helpers/fake-authlete.js";
 import { recordOutcome } from "../helpers/reliability.js";
-import { type ScriptedFetch, scriptedFetch } from "../helpers/scripted-fetch.js";
 import { exposeForScan } from "../helpers/secret-scan.js";
 import {
   REDACTION_ACCESS_TOKEN,

@@ -23,7 +23,7 @@ const client: oauth.Client = { client_id: CLIENT_ID };
 const clientAuth = oauth.ClientSecretBasic(CLIENT_SECRET);
 
 beforeAll(async () => {
-  authlete = await startFakeAuthlete(); // dist/ is built once by test/global-setup.ts
+  authlete = await startFakeAuthlete(); // dist/ is built once by test/helpers/global-setup.ts
   demo = await startDemoProcess({
     AUTHLETE_BASE_URL: authlete.baseUrl,
     AUTHLETE_SERVICE_ID: authlete.serviceId,

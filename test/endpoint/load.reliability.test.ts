@@ -7,7 +7,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTokenClient, createTokenEndpoint, encodeBasicCredentials, toNodeHandler } from "../../src/index.js";
-import { startAuthleteDouble } from "../helpers/authlete-double.js";
+import { startStatelessAuthlete } from "../helpers/fake-authlete.js";
 import { recordOutcome } from "../helpers/reliability.js";
 import { exposeForScan } from "../helpers/secret-scan.js";
 import { RELIABILITY_ACCESS_TOKEN, RELIABILITY_CLIENT_SECRET } from "../helpers/secrets.js";
@@ -99,7 +99,7 @@ describe("the token endpoint under load", () => {
     settle();
     const handlesBefore = resources();
 
-    const authlete = await startAuthleteDouble({
+    const authlete = await startStatelessAuthlete({
       accessToken: RELIABILITY_ACCESS_TOKEN,
       clients: { [CLIENT_ID]: RELIABILITY_CLIENT_SECRET },
     });

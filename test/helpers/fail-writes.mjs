@@ -1,4 +1,4 @@
-// Loaded with `node --import` by test/reliability/bad-specs.test.ts: a disk that fills up. Every
+// Loaded with `node --import` by test/generator/bad-specs.reliability.test.ts: a disk that fills up. Every
 // write of a temporary file (the `.<name>.<pid>.<hex>.tmp` files atomic-write renames into place)
 // puts its first bytes on disk and then fails with ENOSPC, as a full file system does. Nothing in
 // scripts/ knows about this hook: it swaps `fs.promises.writeFile` and `fs.promises.open` (whose

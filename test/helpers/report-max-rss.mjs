@@ -1,4 +1,4 @@
-// Loaded with `node --import` by test/reliability/bad-specs.test.ts: writes the process's peak
+// Loaded with `node --import` by test/generator/bad-specs.reliability.test.ts: writes the process's peak
 // resident set size (kilobytes, every thread included) to $MAX_RSS_FILE when it exits.
 import { writeFileSync } from "node:fs";
 import { isMainThread } from "node:worker_threads";

@@ -54,7 +54,7 @@ let tarball: string;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "authlete-token-pack-"));
-  // --ignore-scripts: dist/ was built by test/global-setup.ts; rebuilding here would race other tests.
+  // --ignore-scripts: dist/ was built by test/helpers/global-setup.ts; rebuilding here would race other tests.
   const packed = await run(npm, ["pack", "--silent", "--ignore-scripts", "--pack-destination", work], ROOT);
   expect(packed.code, packed.output).toBe(0);
   const name = (await readdir(work)).find((f) => f.endsWith(".tgz"));

@@ -5,8 +5,8 @@
  * the client and the endpoint exercised over real TCP with the runtime's own `fetch`, `Request`,
  * `Response`, `AbortSignal` and timers.
  *
- * `deno run --sloppy-imports --allow-net=127.0.0.1 test/runtimes/smoke.ts` or
- * `bun test/runtimes/smoke.ts` prints one JSON line, a {@link SmokeReport}, and exits 0 when
+ * `deno run --sloppy-imports --allow-net=127.0.0.1 test/project/runtimes-smoke.ts` or
+ * `bun test/project/runtimes-smoke.ts` prints one JSON line, a {@link SmokeReport}, and exits 0 when
  * every check passed. `test/project/runtimes.test.ts` runs it on each runtime it finds.
  */
 import {

@@ -112,7 +112,7 @@ describe("runtimes", () => {
     });
   }
 
-  // The package as published (dist/, built by test/global-setup.ts) needs no flag on Deno.
+  // The package as published (dist/, built by test/helpers/global-setup.ts) needs no flag on Deno.
   it.runIf(existsSync(RUNTIMES.deno))("deno imports the built dist/ without --sloppy-imports", async () => {
     const result = await run(RUNTIMES.deno, [
       "eval",

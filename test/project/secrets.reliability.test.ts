@@ -20,7 +20,7 @@ import {
   type TokenRequest,
   toNodeHandler,
 } from "../../src/index.js";
-import { type AuthleteDouble, startAuthleteDouble } from "../helpers/authlete-double.js";
+import { type StatelessAuthlete, startStatelessAuthlete } from "../helpers/fake-authlete.js";
 import { ROOT } from "../helpers/project.js";
 import { recordOutcome } from "../helpers/reliability.js";
 import { exposeForScan, renderForScan, scanState, withScratchScan } from "../helpers/secret-scan.js";
@@ -330,13 +330,13 @@ describe("no secret in any error of the client", () => {
 });
 
 describe("no secret in any answer, error or log of the token endpoint", () => {
-  let authlete: AuthleteDouble;
+  let authlete: StatelessAuthlete;
   let scripted: Awaited<ReturnType<typeof scriptedServer>>;
   let silent: Awaited<ReturnType<typeof silentServer>>;
   const logs: { message: string; details: TokenEndpointLogDetails }[] = [];
   const logger = { error: (message: string, details: TokenEndpointLogDetails) => logs.push({ message, details }) };
   beforeAll(async () => {
-    authlete = await startAuthleteDouble({ accessToken: ACCESS_TOKEN, clients: { [CLIENT_ID]: CLIENT_SECRET } });
+    authlete = await startStatelessAuthlete({ accessToken: ACCESS_TOKEN, clients: { [CLIENT_ID]: CLIENT_SECRET } });
     scripted = await scriptedServer();
     silent = await silentServer();
   });

@@ -84,13 +84,13 @@ describe("reliability report", () => {
       numTodoTests: 0,
       testResults: [
         {
-          name: "/repo/test/reliability/b.test.ts",
+          name: "/repo/test/generator/b.reliability.test.ts",
           status: "failed",
           message: "SyntaxError: x\n  at y",
           assertionResults: [],
         },
         {
-          name: "/repo/test/reliability/a.test.ts",
+          name: "/repo/test/client/a.reliability.test.ts",
           status: "passed",
           assertionResults: [
             { status: "passed", fullName: "a ok" },
@@ -103,7 +103,10 @@ describe("reliability report", () => {
       passed: 3,
       failed: 2,
       skipped: 1,
-      failures: ["test/reliability/a.test.ts: a > fails", "test/reliability/b.test.ts: SyntaxError: x"],
+      failures: [
+        "test/client/a.reliability.test.ts: a > fails",
+        "test/generator/b.reliability.test.ts: SyntaxError: x",
+      ],
     });
     expect(testCounts(undefined)).toBeUndefined();
     expect(addTestCounts([counts, { passed: 2, failed: 0, skipped: 0, failures: [] }])).toMatchObject({
