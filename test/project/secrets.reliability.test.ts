@@ -3,7 +3,7 @@
 // (test/helpers/secret-scan.ts), which fails this file if any secret shows up. The first block
 // proves the scan can fail: it finds deliberate leaks in every channel and every encoding.
 import { readdir, readFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, relative } from "node:path";
 import { inspect } from "node:util";
@@ -21,6 +21,7 @@ import {
   toNodeHandler,
 } from "../../src/index.js";
 import { type StatelessAuthlete, startStatelessAuthlete } from "../helpers/fake-authlete.js";
+import { type Fault, type FaultServer, startFaultServer } from "../helpers/fault-server.js";
 import { ROOT } from "../helpers/project.js";
 import { recordOutcome } from "../helpers/reliability.js";
 import { exposeForScan, renderForScan, scanState, withScratchScan } from "../helpers/secret-scan.js";
@@ -176,45 +177,28 @@ describe("every secret literal of the suite is scanned for", () => {
 });
 
 /** A server that accepts a connection and never answers (for timeouts). */
-async function silentServer(): Promise<{ url: string; close: () => Promise<void> }> {
-  const server: Server = createServer(() => {});
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
+function silentServer(): Promise<FaultServer> {
+  return startFaultServer({ otherwise: { kind: "no-answer" }, maxRequests: 10_000, lifetimeMs: 600_000 });
 }
 
-/** A server answering each path with a fixed status and body, or cutting the connection. */
-async function scriptedServer(): Promise<{ url: string; close: () => Promise<void> }> {
-  const server: Server = createServer((req, res) => {
-    const [, kind] = /^\/(\w+)/.exec(req.url ?? "") ?? [];
-    req.resume();
-    req.on("end", () => {
-      const send = (status: number, body: string, headers: Record<string, string> = {}) => {
-        res.writeHead(status, { "Content-Type": "application/json", ...headers });
-        res.end(body);
-      };
-      if (kind === "reset") return req.socket.destroy();
-      if (kind === "html") return send(200, "<html>not json</html>");
-      if (kind === "empty") return send(200, "");
-      if (kind === "array") return send(200, "[1,2]");
-      if (kind === "redirect") return send(307, "", { Location: "https://elsewhere.example/" });
-      const status = Number(kind?.replace("s", "")) || 500;
-      send(status, JSON.stringify({ resultCode: "A001202", resultMessage: `[A001202] HTTP ${status}` }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
+/**
+ * A server answering each path by its first segment: `/s500` a 500 (any status), `/html`, `/empty`,
+ * `/array` bodies that are not a JSON object, `/redirect` a 307, `/reset` a cut connection.
+ */
+function scriptedServer(): Promise<FaultServer> {
+  const faultFor = (path: string): Fault => {
+    const [, kind] = /^\/(\w+)/.exec(path) ?? [];
+    if (kind === "reset") return { kind: "drop" };
+    if (kind === "html") return { kind: "answer", status: 200, body: "<html>not json</html>" };
+    if (kind === "empty") return { kind: "answer", status: 200, body: "" };
+    if (kind === "array") return { kind: "answer", status: 200, body: "[1,2]" };
+    if (kind === "redirect") {
+      return { kind: "answer", status: 307, headers: { location: "https://elsewhere.example/" }, body: "" };
+    }
+    const status = Number(kind?.replace("s", "")) || 500;
+    return { kind: "answer", status, body: { resultCode: "A001202", resultMessage: `[A001202] HTTP ${status}` } };
   };
+  return startFaultServer({ faultFor, maxRequests: 10_000, lifetimeMs: 600_000 });
 }
 
 async function failure(promise: Promise<unknown> | (() => unknown)): Promise<unknown> {
@@ -227,8 +211,8 @@ async function failure(promise: Promise<unknown> | (() => unknown)): Promise<unk
 }
 
 describe("no secret in any error of the client", () => {
-  let scripted: Awaited<ReturnType<typeof scriptedServer>>;
-  let silent: Awaited<ReturnType<typeof silentServer>>;
+  let scripted: FaultServer;
+  let silent: FaultServer;
   let refusedUrl: string;
   beforeAll(async () => {
     scripted = await scriptedServer();
@@ -331,8 +315,8 @@ describe("no secret in any error of the client", () => {
 
 describe("no secret in any answer, error or log of the token endpoint", () => {
   let authlete: StatelessAuthlete;
-  let scripted: Awaited<ReturnType<typeof scriptedServer>>;
-  let silent: Awaited<ReturnType<typeof silentServer>>;
+  let scripted: FaultServer;
+  let silent: FaultServer;
   const logs: { message: string; details: TokenEndpointLogDetails }[] = [];
   const logger = { error: (message: string, details: TokenEndpointLogDetails) => logs.push({ message, details }) };
   beforeAll(async () => {
