@@ -1,5 +1,3 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PrismMock, startPrismMock } from "../../examples/token-endpoint/prism.js";
 import {
@@ -10,6 +8,7 @@ import {
   type TokenClient,
 } from "../../src/index.js";
 import { type FakeAuthlete, startFakeAuthlete, tokenResult } from "../helpers/fake-authlete.js";
+import { startFaultServer } from "../helpers/fault-server.js";
 
 describe("TokenClient.issue and .fail against a fake Authlete", () => {
   let authlete: FakeAuthlete;
@@ -57,21 +56,15 @@ describe("TokenClient.issue and .fail against a fake Authlete", () => {
   });
 
   it("applies the per-call timeout to issue() and fail()", async () => {
-    const hanging: Server = createServer(() => {});
-    await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
-    const slow = createTokenClient({
-      serviceId: "1",
-      accessToken: "tok",
-      baseUrl: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`,
-    });
+    const hanging = await startFaultServer({ otherwise: { kind: "no-answer" } });
+    const slow = createTokenClient({ serviceId: "1", accessToken: "tok", baseUrl: hanging.url });
     await expect(slow.issue({ ticket: "T", subject: "s" }, { timeoutMs: 50 })).rejects.toBeInstanceOf(
       AuthleteTimeoutError,
     );
     await expect(slow.fail({ ticket: "T", reason: "UNKNOWN" }, { timeoutMs: 50 })).rejects.toBeInstanceOf(
       AuthleteTimeoutError,
     );
-    hanging.closeAllConnections();
-    await new Promise((resolve) => hanging.close(resolve));
+    await hanging.close();
   });
 });
 
