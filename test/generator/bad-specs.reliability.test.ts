@@ -14,7 +14,7 @@ import { copyProject, ROOT, type RunResult, runCommand } from "../helpers/projec
 import { recordOutcome } from "../helpers/reliability.js";
 
 const CORPUS = join(ROOT, "test/fixtures/bad-specs");
-const SUPPORT = join(ROOT, "test/helpers");
+const HELPERS = join(ROOT, "test/helpers");
 const GENERATE = join(ROOT, "scripts/generate.js");
 const CATEGORY = "Pipeline: bad specs";
 const STACK = /\n\s+at .+:\d+:\d+/;
@@ -215,7 +215,7 @@ const builders: Record<string, (dir: string, options: RunOptions) => Promise<() 
       return async () => ({});
     },
     "disk-full": async (_dir, options) => {
-      options.preload = [...(options.preload ?? []), join(SUPPORT, "fail-writes.mjs")];
+      options.preload = [...(options.preload ?? []), join(HELPERS, "fail-writes.mjs")];
       options.env = { ...options.env, FAIL_WRITES_CODE: "ENOSPC" };
       return async () => ({});
     },
@@ -415,7 +415,7 @@ describe("remote refs under the size cap", () => {
         const rssFile = join(dir, "max-rss");
         const result = await slot(() =>
           run(["--allow-remote-refs", "--max-spec-size", "1MB"], dir, {
-            preload: [join(SUPPORT, "report-max-rss.mjs")],
+            preload: [join(HELPERS, "report-max-rss.mjs")],
             env: { MAX_RSS_FILE: rssFile },
           }),
         );
@@ -494,7 +494,7 @@ describe("a 50 MB spec", () => {
     await writeFile(join(dir, "openapi/openapi.yaml"), await hugeSpec());
     const rssFile = join(dir, "max-rss");
     const result = await slot(() =>
-      run(args, dir, { preload: [join(SUPPORT, "report-max-rss.mjs")], env: { MAX_RSS_FILE: rssFile } }),
+      run(args, dir, { preload: [join(HELPERS, "report-max-rss.mjs")], env: { MAX_RSS_FILE: rssFile } }),
     );
     const maxRssMb = Math.round(Number(await readFile(rssFile, "utf8")) / 1024);
     return { dir, result, maxRssMb };
