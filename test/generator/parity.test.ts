@@ -270,7 +270,7 @@ describe("parity with openapi-typescript's CLI", () => {
       import { createRequire } from "node:module";
       const cli = ${JSON.stringify(OPENAPI_TS_CLI)};
       const core = createRequire(cli)("@redocly/openapi-core");
-      const ots = await import(new URL("../../dist/index.mjs", "file://" + cli).href);
+      const ots = await import(new URL("../dist/index.mjs", "file://" + cli).href);
       const redocly = await core.createConfig({}, { extends: ["minimal"] });
       const nodes = await ots.default(new URL("file://" + ${JSON.stringify(api.root)}), { ...${JSON.stringify(api.options)}, redocly, silent: true });
       process.stdout.write(ots.COMMENT_HEADER + ots.astToString(nodes));`;

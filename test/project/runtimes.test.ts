@@ -116,7 +116,7 @@ describe("runtimes", () => {
   it.runIf(existsSync(RUNTIMES.deno))("deno imports the built dist/ without --sloppy-imports", async () => {
     const result = await run(RUNTIMES.deno, [
       "eval",
-      'const m = await import("../dist/src/index.js"); console.log(typeof m.createTokenClient, typeof m.createTokenEndpoint);',
+      'const m = await import("./dist/src/index.js"); console.log(typeof m.createTokenClient, typeof m.createTokenEndpoint);',
     ]);
     expect(result.stdout.trim(), result.stderr).toBe("function function");
   });
