@@ -11,7 +11,7 @@ import {
 import { createFakeAuthlete } from "../../src/testing/index.js";
 import { exposeForScan } from "../helpers/secret-scan.js";
 import { TESTING_ACCESS_TOKEN } from "../helpers/secrets.js";
-import { clientOf, TRANSPORTS, useFake } from "./support.js";
+import { clientOf, TRANSPORTS, useFake } from "../helpers/testing-fake.js";
 
 const REQUEST = { parameters: "grant_type=client_credentials&client_id=app&client_secret=s" };
 
