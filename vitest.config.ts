@@ -14,7 +14,7 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
-    globalSetup: ["test/global-setup.ts"],
+    globalSetup: ["test/helpers/global-setup.ts"],
     // In every test file: looks for the suite's secrets in everything it prints, logs, answers over
     // HTTP or exposes, and fails the file on a find (test/helpers/secret-scan.ts).
     setupFiles: ["test/helpers/secret-scan.ts"],

@@ -40,8 +40,7 @@ export async function readAtMost(
 ): Promise<Uint8Array> {
   if (!stream) return EMPTY;
   const reader = stream.getReader();
-  let first: Uint8Array | undefined;
-  let rest: Uint8Array[] | undefined;
+  const chunks: Uint8Array[] = [];
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -51,18 +50,16 @@ export async function readAtMost(
         reader.cancel().catch(() => {});
         throw tooLarge();
       }
-      // One chunk, the usual case for small bodies, is returned as it is.
-      if (first === undefined) first = value;
-      else if (rest === undefined) rest = [value];
-      else rest.push(value);
+      chunks.push(value);
     }
   } finally {
     reader.releaseLock();
   }
-  if (rest === undefined) return first ?? EMPTY;
+  // One chunk, the usual case for small bodies, is returned as it is.
+  if (chunks.length < 2) return chunks[0] ?? EMPTY;
   const whole = new Uint8Array(progress.bytes);
   let offset = 0;
-  for (const chunk of [first as Uint8Array, ...rest]) {
+  for (const chunk of chunks) {
     whole.set(chunk, offset);
     offset += chunk.byteLength;
   }

@@ -2,18 +2,11 @@ import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type * as api from "../generated/authlete-token.js";
 import { DeferredRequestConstructor, sendDeferred } from "./deferred-request.js";
 import { isHeaderValue } from "./endpoint/oauth-response.js";
-import {
-  AuthleteApiError,
-  AuthleteConfigurationError,
-  AuthleteError,
-  AuthleteNetworkError,
-  AuthleteTimeoutError,
-  withoutSecrets,
-} from "./errors.js";
+import { AuthleteConfigurationError, AuthleteError, AuthleteNetworkError, AuthleteTimeoutError } from "./errors.js";
 import { credentialsOf, redact } from "./redact.js";
 import { AUTHLETE_SERVERS, type AuthleteRegion } from "./regions.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, parseResultObject, readBody, statusError } from "./response.js";
-import { type RetryOptions, resolveRetryPolicy, retryDelayMs, sleep } from "./retry.js";
+import type { Retries } from "./retry.js";
 import { VERSION } from "./version.js";
 
 /**
@@ -53,11 +46,12 @@ export interface TokenClientOptions {
    */
   maxResponseBytes?: number | undefined;
   /**
-   * Opt-in retries, off by default: a {@link RetryOptions} object, a number (the `limit`, other
-   * options at their defaults) or `true` (every default). Never a call Authlete may have processed.
+   * Opt-in retries, off by default: `retry: withRetries()` (or `withRetries({ limit, ... })`).
+   * Never a call Authlete may have processed.
+   * @see {@link withRetries}
    * @see docs/client.md#retries
    */
-  retry?: RetryOptions | number | boolean | undefined;
+  retry?: Retries | undefined;
   /** The `User-Agent` header to send. Defaults to `authlete-token/<version>`. */
   userAgent?: string | undefined;
 }
@@ -68,8 +62,8 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
   /** The time limit of this call in milliseconds, overriding the client's `timeoutMs`. */
   timeoutMs?: number | undefined;
-  /** Retries of this call, overriding the client's `retry` (`false` turns them off). */
-  retry?: RetryOptions | number | boolean | undefined;
+  /** Retries of this call (made by {@link withRetries}), overriding the client's `retry`; `false` turns them off. */
+  retry?: Retries | false | undefined;
 }
 
 /** The typed `openapi-fetch` client for power users; authentication is already wired in. */
@@ -124,7 +118,6 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     throw new AuthleteConfigurationError("serviceId must be a non-empty service API key");
   }
   const baseUrl = resolveBaseUrl(options);
-  const encodedServiceId = encodeURIComponent(serviceId);
   const defaultTimeoutMs = checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   if (typeof maxResponseBytes !== "number" || !(maxResponseBytes > 0)) {
@@ -137,7 +130,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   if (options.userAgent !== undefined && !(typeof options.userAgent === "string" && isHeaderValue(options.userAgent))) {
     throw new AuthleteConfigurationError("userAgent must be a valid HTTP header value");
   }
-  const defaultRetry = resolveRetryPolicy(options.retry);
+  const defaultRetry = checkRetry(options.retry);
   const raw = createAuthleteFetchClient({ ...options, baseUrl });
   // The client's own calls skip middleware: the headers go in per call, and openapi-fetch builds a
   // DeferredRequest instead of a Request that fetch would only copy into another one.
@@ -145,14 +138,8 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     baseUrl,
     redirect: "manual", // see createAuthleteFetchClient
     Request: DeferredRequestConstructor,
-    // A 2xx answer goes on to openapi-fetch, which hands its body stream back unread; any other
-    // becomes its error here, its body read under the same cap.
-    fetch: sendDeferred(options.fetch, (response) =>
-      response.ok ? response : statusError(response, maxResponseBytes).then(rethrow),
-    ),
-    // The three operations take one path parameter, no query and a JSON body: fixed serializers
-    // spare openapi-fetch's general ones (rebuilt or re-parsed on every call) on the hot path.
-    pathSerializer: (url) => url.replace("{serviceId}", encodedServiceId),
+    // No query and a JSON body: fixed serializers spare openapi-fetch's general ones, rebuilt or
+    // re-checked on every call, on the hot path.
     querySerializer: () => "",
     bodySerializer: (body) => JSON.stringify(body),
   });
@@ -163,16 +150,48 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     typeof options.accessToken === "string" ? requestHeaders(options.accessToken, userAgent) : undefined;
 
   const pathParams = { serviceId };
+  const fetchDeferred = sendDeferred(options.fetch);
 
-  // The one call path of every operation: per-call timeout, error mapping, body reading and
-  // parsing, retries when enabled. With retries off, a call makes no allocation or await for them.
+  /** One attempt: openapi-fetch builds the request, the answer is read under the cap and parsed. */
+  async function send<P extends AuthletePath>(
+    path: P,
+    body: RequestOf<P>,
+    headers: Record<string, string>,
+    signal: AbortSignal | undefined,
+  ): Promise<object> {
+    // Authlete's text may echo what was sent, if something in between echoes the request: what it
+    // carried is hidden from it, the credentials worked out only when there is text to check.
+    const hide = (text: string) => redact(text, credentialsOf(body, headers.Authorization?.slice("Bearer ".length)));
+    // One body type per path is guaranteed by RequestOf<P>; openapi-fetch cannot see through the union.
+    const { data, response } = await direct.POST(path as "/api/{serviceId}/auth/token", {
+      params: { path: pathParams },
+      headers,
+      body: body as api.TokenRequest,
+      parseAs: "stream",
+      // A 2xx answer goes on to openapi-fetch, which hands its body stream back unread; any other
+      // becomes its error here, its body read under the same cap (openapi-fetch would read it whole).
+      fetch: (request) =>
+        fetchDeferred(request).then((answer) =>
+          answer.ok ? answer : statusError(answer, maxResponseBytes, hide).then(rethrow),
+        ),
+      ...(signal ? { signal } : {}),
+    });
+    const result = parseResultObject(response.status, await readBody(response, data, maxResponseBytes));
+    // Applications log a 2xx resultMessage (the token endpoint does).
+    const { resultMessage } = result as { resultMessage?: unknown };
+    if (typeof resultMessage === "string") (result as { resultMessage: string }).resultMessage = hide(resultMessage);
+    return result;
+  }
+
+  // The one call path of every operation: per-call timeout, error mapping, retries when given.
+  // With retries off, a call makes no allocation or await for them.
   async function call<P extends AuthletePath>(
     path: P,
     body: RequestOf<P>,
     options: CallOptions,
   ): Promise<ResponseOf<P>> {
     const timeoutMs = checkTimeout(options.timeoutMs ?? defaultTimeoutMs);
-    const retry = options.retry === undefined ? defaultRetry : resolveRetryPolicy(options.retry);
+    const retry = options.retry === undefined ? defaultRetry : checkRetry(options.retry);
     // Before the timer and outside the try: a failing token function is the caller's own error.
     const headers = fixedHeaders ?? requestHeaders(await getToken(), userAgent);
     // A fresh timer per call, cleared as soon as the call ends: a signal shared between calls would
@@ -185,41 +204,14 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       timeout && options.signal
         ? AbortSignal.any([options.signal, timeout.signal])
         : (timeout?.signal ?? options.signal);
-    const deadline = retry && timeoutMs > 0 ? Date.now() + timeoutMs : Number.POSITIVE_INFINITY;
     try {
-      for (let retries = 0; ; retries++) {
-        try {
-          // One body type per path is guaranteed by RequestOf<P>; openapi-fetch cannot see through the union.
-          const { data, response } = (await direct.POST(path as "/api/{serviceId}/auth/token", {
-            params: { path: pathParams },
-            headers,
-            body: body as api.TokenRequest,
-            parseAs: "stream",
-            ...(signal ? { signal } : {}),
-          })) as Sent;
-          const bytes = await readBody(
-            response,
-            data as ReadableStream<Uint8Array> | null | undefined,
-            maxResponseBytes,
-          );
-          return withoutEchoedSecrets(parseResultObject(response.status, bytes), headers, body) as ResponseOf<P>;
-        } catch (error) {
-          if (retry === undefined || signal?.aborted) throw error;
-          const failure = error instanceof AuthleteError ? error : new AuthleteNetworkError(error);
-          const delay = retryDelayMs(failure, retries, retry);
-          // A wait that would end past the time limit is not started: the real failure is more
-          // useful to the caller than a timeout.
-          if (delay === undefined || Date.now() + delay >= deadline) throw failure;
-          await sleep(delay, signal);
-        }
-      }
+      const result = await (retry
+        ? retry(() => send(path, body, headers, signal), signal, timeout ? Date.now() + timeoutMs : Infinity)
+        : send(path, body, headers, signal));
+      return result as ResponseOf<P>;
     } catch (error) {
       if (timeout?.signal.aborted && !options.signal?.aborted) throw new AuthleteTimeoutError(timeoutMs, error);
       if (options.signal?.aborted) throw options.signal.reason;
-      if (error instanceof AuthleteApiError) {
-        // Only Authlete's own text can carry what was sent, if something in between echoes it.
-        throw withoutSecrets(error, credentialsOf(body, bearerOf(headers)));
-      }
       if (error instanceof AuthleteError) throw error;
       throw new AuthleteNetworkError(error);
     } finally {
@@ -279,28 +271,6 @@ type AuthletePath =
 type RequestOf<P extends AuthletePath> = api.paths[P]["post"]["requestBody"]["content"]["application/json"];
 type ResponseOf<P extends AuthletePath> = api.paths[P]["post"]["responses"][200]["content"]["application/json"];
 
-/** What an `openapi-fetch` call resolves to, as far as {@link createTokenClient} reads it. */
-interface Sent {
-  data?: unknown;
-  response: Response;
-}
-
-function bearerOf(headers: Record<string, string>): string | undefined {
-  return headers.Authorization?.slice("Bearer ".length);
-}
-
-/**
- * A 2xx result whose `resultMessage` echoes a credential of the call (see {@link redact}) gets
- * it redacted: applications log that message (the token endpoint does).
- */
-function withoutEchoedSecrets(result: object, headers: Record<string, string>, body: unknown): object {
-  const { resultMessage } = result as { resultMessage?: unknown };
-  if (typeof resultMessage !== "string" || resultMessage === "") return result;
-  const hidden = redact(resultMessage, credentialsOf(body, bearerOf(headers)));
-  if (hidden !== resultMessage) (result as { resultMessage: string }).resultMessage = hidden;
-  return result;
-}
-
 function rethrow(error: unknown): never {
   throw error;
 }
@@ -320,6 +290,12 @@ function checkToken(token: unknown): string {
     throw new AuthleteConfigurationError("accessToken must be a non-empty string without whitespace");
   }
   return token;
+}
+
+function checkRetry(retry: Retries | false | undefined): Retries | undefined {
+  if (retry === undefined || retry === false) return undefined;
+  if (typeof retry !== "function") throw new AuthleteConfigurationError("retry must be made by withRetries()");
+  return retry;
 }
 
 function checkTimeout(ms: number): number {

@@ -23,81 +23,54 @@ export class DeferredRequest implements Request {
     return this.#real;
   }
 
-  get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
-    return this.real.body;
-  }
-  get bodyUsed(): boolean {
-    return this.real.bodyUsed;
-  }
-  get cache(): RequestCache {
-    return this.real.cache;
-  }
-  get credentials(): RequestCredentials {
-    return this.real.credentials;
-  }
-  get destination(): RequestDestination {
-    return this.real.destination;
-  }
-  get headers(): Headers {
-    return this.real.headers;
-  }
-  get integrity(): string {
-    return this.real.integrity;
-  }
-  get keepalive(): boolean {
-    return this.real.keepalive;
-  }
-  get mode(): RequestMode {
-    return this.real.mode;
-  }
-  get redirect(): RequestRedirect {
-    return this.real.redirect;
-  }
-  get referrer(): string {
-    return this.real.referrer;
-  }
-  get referrerPolicy(): ReferrerPolicy {
-    return this.real.referrerPolicy;
-  }
-  get signal(): AbortSignal {
-    return this.real.signal;
-  }
-  arrayBuffer(): Promise<ArrayBuffer> {
-    return this.real.arrayBuffer();
-  }
-  blob(): Promise<Blob> {
-    return this.real.blob();
-  }
-  bytes(): Promise<Uint8Array<ArrayBuffer>> {
-    return this.real.bytes();
-  }
-  formData(): Promise<FormData> {
-    return this.real.formData();
-  }
-  json(): Promise<unknown> {
-    return this.real.json();
-  }
-  text(): Promise<string> {
-    return this.real.text();
-  }
-  clone(): Request {
-    return this.real.clone();
+  // Every other member of Request reads the real request: the getters are installed below from
+  // the platform's own Request.prototype, so they follow what the platform's Request has.
+  declare readonly body: Request["body"];
+  declare readonly bodyUsed: boolean;
+  declare readonly cache: RequestCache;
+  declare readonly credentials: RequestCredentials;
+  declare readonly destination: RequestDestination;
+  declare readonly headers: Headers;
+  declare readonly integrity: string;
+  declare readonly keepalive: boolean;
+  declare readonly mode: RequestMode;
+  declare readonly redirect: RequestRedirect;
+  declare readonly referrer: string;
+  declare readonly referrerPolicy: ReferrerPolicy;
+  declare readonly signal: AbortSignal;
+  declare readonly arrayBuffer: Request["arrayBuffer"];
+  declare readonly blob: Request["blob"];
+  declare readonly bytes: Request["bytes"];
+  declare readonly formData: Request["formData"];
+  declare readonly json: Request["json"];
+  declare readonly text: Request["text"];
+  declare readonly clone: Request["clone"];
+
+  static {
+    for (const name of Object.getOwnPropertyNames(Request.prototype)) {
+      // The constructor and `real` stay; url and method are own fields of each instance, so theirs shadow these.
+      if (name in DeferredRequest.prototype) continue;
+      Object.defineProperty(DeferredRequest.prototype, name, {
+        get(this: DeferredRequest) {
+          const real = this.real;
+          const value: unknown = Reflect.get(real, name);
+          return typeof value === "function" ? value.bind(real) : value;
+        },
+      });
+    }
   }
 }
 
 /**
  * The `fetch` that goes with {@link DeferredRequest}: `fetch(url, init)` with the caller's `fetch`
  * or, by default, the platform's (looked up per call, so a later polyfill or instrumentation
- * applies), its response passed through `check` before openapi-fetch sees it (the client turns a
- * non-2xx answer into its error there, so openapi-fetch never reads an unbounded error body).
+ * applies).
  */
 export function sendDeferred(
   custom: ((input: string | Request, init?: RequestInit) => Promise<Response>) | undefined,
-  check: (response: Response) => Response | Promise<Response>,
 ): (request: Request) => Promise<Response> {
   const send = custom ?? ((input: string | Request, init?: RequestInit) => globalThis.fetch(input, init));
-  return (request) =>
-    (request instanceof DeferredRequest ? send(request.url, request.init) : send(request)).then(check);
+  return (request) => (request instanceof DeferredRequest ? send(request.url, request.init) : send(request));
 }
 
 /** {@link DeferredRequest} as the `Request` constructor openapi-fetch's options ask for. */

@@ -4,8 +4,6 @@
  * Authlete access token, the request, or the client secret sent in it: they are safe to log.
  */
 
-import { redact } from "./redact.js";
-
 /** The codes of {@link AuthleteError} subclasses, one per failure kind. */
 export type AuthleteErrorCode =
   | "AUTHLETE_API_ERROR"
@@ -54,15 +52,13 @@ export class AuthleteApiError extends AuthleteError {
    *   body could not be read.
    */
   constructor(status: number, body: unknown, options?: { retryAfter?: number | undefined; cause?: unknown }) {
-    const result = readResult(body);
-    super(
-      "AUTHLETE_API_ERROR",
-      `Authlete answered HTTP ${status}${result.resultMessage ? `: ${result.resultMessage}` : ""}`,
-      options && "cause" in options ? { cause: options.cause } : undefined,
-    );
+    // Object() makes anything but an object (null and undefined included) an object without these fields.
+    const { resultCode, resultMessage } = Object(body) as Record<string, unknown>;
+    const message = stringOrUndefined(resultMessage);
+    super("AUTHLETE_API_ERROR", `Authlete answered HTTP ${status}${message ? `: ${message}` : ""}`, options);
     this.status = status;
-    this.resultCode = result.resultCode;
-    this.resultMessage = result.resultMessage;
+    this.resultCode = stringOrUndefined(resultCode);
+    this.resultMessage = message;
     this.retryAfter = options?.retryAfter;
   }
 }
@@ -165,15 +161,12 @@ export class AuthleteConfigurationError extends AuthleteError {
   }
 }
 
-/** Error codes that only a connection attempt or a name lookup can produce. */
-const NOT_SENT_CODES: ReadonlySet<string> = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "UND_ERR_CONNECT_TIMEOUT",
-]);
-/** Error codes that mean "not sent" only when the failing system call was `connect`. */
-const NOT_SENT_IF_CONNECTING: ReadonlySet<string> = new Set(["ENETUNREACH", "EHOSTUNREACH"]);
+/**
+ * Error codes that only a connection attempt or a name lookup can produce; ENETUNREACH and
+ * EHOSTUNREACH only when the failing system call was `connect`.
+ */
+const NOT_SENT_CODES = /^(?:ECONNREFUSED|ENOTFOUND|EAI_AGAIN|UND_ERR_CONNECT_TIMEOUT)$/;
+const NOT_SENT_IF_CONNECTING = /^E(?:NET|HOST)UNREACH$/;
 
 /**
  * Whether a `fetch` failure provably happened before the request was sent: the first error in the
@@ -185,7 +178,7 @@ export function failedBeforeSending(error: unknown): boolean {
   const found = findCode(error);
   if (found === undefined) return false;
   if (Array.isArray(found)) return found.length > 0 && found.every(failedBeforeSending);
-  return NOT_SENT_CODES.has(found.code) || (NOT_SENT_IF_CONNECTING.has(found.code) && found.syscall === "connect");
+  return NOT_SENT_CODES.test(found.code) || (NOT_SENT_IF_CONNECTING.test(found.code) && found.syscall === "connect");
 }
 
 /** The first string `code` in an error's `cause` chain (Node's system errors and undici's carry one). */
@@ -206,30 +199,9 @@ function findCode(error: unknown): { code: string; syscall?: unknown } | unknown
   return undefined;
 }
 
-/**
- * The same error without any of `credentials` (in any of the forms {@link redact} knows) in
- * Authlete's `resultCode` / `resultMessage`, and so in the message: a proxy or a debugging server
- * may echo the request, bearer token and client secret included. Returns `error` itself when there
- * is nothing to hide.
- */
-export function withoutSecrets(error: AuthleteApiError, credentials: readonly string[]): AuthleteApiError {
-  const resultCode = error.resultCode === undefined ? undefined : redact(error.resultCode, credentials);
-  const resultMessage = error.resultMessage === undefined ? undefined : redact(error.resultMessage, credentials);
-  if (resultCode === error.resultCode && resultMessage === error.resultMessage) return error;
-  return new AuthleteApiError(
-    error.status,
-    { resultCode, resultMessage },
-    error.cause === undefined ? { retryAfter: error.retryAfter } : { retryAfter: error.retryAfter, cause: error.cause },
-  );
-}
-
-function readResult(body: unknown): { resultCode: string | undefined; resultMessage: string | undefined } {
-  if (typeof body !== "object" || body === null) return { resultCode: undefined, resultMessage: undefined };
-  const { resultCode, resultMessage } = body as Record<string, unknown>;
-  return {
-    resultCode: typeof resultCode === "string" ? resultCode : undefined,
-    resultMessage: typeof resultMessage === "string" ? resultMessage : undefined,
-  };
+/** A string, or `undefined` for anything else. */
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
 }
 
 function messageOf(cause: unknown): string {

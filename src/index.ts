@@ -90,5 +90,5 @@ export {
 } from "./errors.js";
 export { AUTHLETE_SERVERS, type AuthleteRegion } from "./regions.js";
 export { DEFAULT_MAX_RESPONSE_BYTES } from "./response.js";
-export { DEFAULT_RETRY, parseRetryAfter, type RetryOptions } from "./retry.js";
+export { DEFAULT_RETRY, parseRetryAfter, type Retries, type RetryOptions, withRetries } from "./retry.js";
 export { VERSION } from "./version.js";

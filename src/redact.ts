@@ -99,6 +99,8 @@ export function showRedacted<T extends object>(target: T, view: () => Record<str
 
 /** The forms in which `value` can be echoed. */
 function encodingsOf(value: string): string[] {
+  // Letters, digits and _.- (most tokens and secrets) read the same in every form.
+  if (/^[\w.-]*$/.test(value)) return [value];
   const json = JSON.stringify(value).slice(1, -1);
   const percent = encodeURIComponent(value);
   // The WHATWG form serializer (URLSearchParams) also escapes !'()~ and writes a space as +.

@@ -34,9 +34,8 @@ export async function readBody(
   stream: ReadableStream<Uint8Array> | null | undefined,
   maxBytes: number,
 ): Promise<Uint8Array> {
-  if (!stream) return EMPTY;
   const declared = response.headers.get("content-length");
-  if (declared !== null && Number(declared) > maxBytes) {
+  if (stream && declared !== null && Number(declared) > maxBytes) {
     discard(stream);
     throw tooLarge(response.status, maxBytes, `its Content-Length is ${declared}, so it was not read`);
   }
@@ -105,10 +104,15 @@ export function parseResultObject(status: number, bytes: Uint8Array): object {
 /**
  * The error for an answer that is not 2xx: {@link AuthleteRedirectError} for 3xx (its body is
  * cancelled unread), otherwise {@link AuthleteApiError} with `resultCode` / `resultMessage` from a
- * JSON body and `retryAfter` from the header. The body of an error answer only adds detail: one
+ * JSON body, passed through `hide` (which redacts what the call sent, if something in between
+ * echoes it), and `retryAfter` from the header. The body of an error answer only adds detail: one
  * that is too large, not UTF-8, not JSON or cut short is left out and the status stands.
  */
-export async function statusError(response: Response, maxBytes: number): Promise<AuthleteError> {
+export async function statusError(
+  response: Response,
+  maxBytes: number,
+  hide: (text: string) => string,
+): Promise<AuthleteError> {
   const { status } = response;
   if (response.type === "opaqueredirect" || (status >= 300 && status < 400)) {
     discard(response.body);
@@ -129,10 +133,14 @@ export async function statusError(response: Response, maxBytes: number): Promise
     // HTML from a proxy, plain text, invalid UTF-8: no result code to read. The parse error is not
     // kept as `cause`: its message quotes the body.
   }
-  return new AuthleteApiError(status, body, { retryAfter });
+  const { resultCode, resultMessage } = Object(body) as Record<string, unknown>;
+  const hidden = (value: unknown) => (typeof value === "string" ? hide(value) : undefined);
+  return new AuthleteApiError(
+    status,
+    { resultCode: hidden(resultCode), resultMessage: hidden(resultMessage) },
+    { retryAfter },
+  );
 }
-
-const EMPTY = new Uint8Array(0);
 
 function tooLarge(status: number, maxBytes: number, what: string): AuthleteInvalidResponseError {
   return new AuthleteInvalidResponseError(

@@ -1,5 +1,6 @@
 /**
- * Opt-in retries of calls to Authlete, and the `Retry-After` parser they use.
+ * Opt-in retries of calls to Authlete ({@link withRetries}), and the `Retry-After` parser that
+ * every error answer uses.
  *
  * A token request is not idempotent (an authorization code is redeemed once), so a call is
  * retried only when Authlete provably did not process it: a 429 or 503 answer, or a connection
@@ -10,10 +11,10 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-10.5
  */
 
-import { AuthleteApiError, AuthleteConfigurationError, AuthleteNetworkError } from "./errors.js";
+import { AuthleteApiError, AuthleteConfigurationError, AuthleteError, AuthleteNetworkError } from "./errors.js";
 
 /**
- * How {@link createTokenClient} retries a call; off unless given.
+ * The options of {@link withRetries}.
  * @see docs/client.md#retries (when a call is retried, and why only then)
  */
 export interface RetryOptions {
@@ -33,8 +34,16 @@ export interface RetryOptions {
   random?: (() => number) | undefined;
 }
 
-/** {@link RetryOptions} with every default applied and checked; `limit` is at least 1. */
-export interface RetryPolicy {
+/**
+ * A retry strategy for {@link createTokenClient}'s `retry` option, made by {@link withRetries}:
+ * runs `attempt` and repeats it while the rule allows, until `deadline` (milliseconds since the
+ * epoch; `Infinity` for none) or until `signal` aborts.
+ * @see docs/client.md#retries
+ */
+export type Retries = <T>(attempt: () => Promise<T>, signal: AbortSignal | undefined, deadline: number) => Promise<T>;
+
+/** {@link RetryOptions} with every default applied and checked. */
+interface RetryPolicy {
   readonly limit: number;
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
@@ -42,25 +51,52 @@ export interface RetryPolicy {
 }
 
 /** The defaults of {@link RetryOptions}. */
-export const DEFAULT_RETRY: Readonly<{ limit: number; baseDelayMs: number; maxDelayMs: number }> = Object.freeze({
-  limit: 2,
-  baseDelayMs: 250,
-  maxDelayMs: 3_000,
-});
+export const DEFAULT_RETRY: Readonly<{ limit: number; baseDelayMs: number; maxDelayMs: number }> =
+  /* @__PURE__ */ Object.freeze({
+    limit: 2,
+    baseDelayMs: 250,
+    maxDelayMs: 3_000,
+  });
 
 /**
- * Checks retry options and fills in the defaults. `undefined`, `false` and a limit of 0 give
- * `undefined` (no retries); a number is a `limit` with the other defaults; `true` is every default.
+ * Opt-in retries for {@link createTokenClient} (`retry: withRetries()`) or one call
+ * (`process(request, { retry: withRetries({ limit: 1 }) })`): a call is repeated only when Authlete
+ * provably did not process it (a 429 or 503 answer, or a connection that failed before the request
+ * was sent), after a jittered exponential wait that counts against the call's `timeoutMs`. A
+ * program that does not import this function does not bundle the retry code.
+ *
+ * @throws {AuthleteConfigurationError} when an option is out of range.
+ * @see docs/client.md#retries (the rule in full, and why)
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-10.5
+ */
+export function withRetries(options: RetryOptions = {}): Retries {
+  if (typeof options !== "object" || options === null) {
+    throw new AuthleteConfigurationError("withRetries() takes an options object");
+  }
+  const policy = resolveRetryPolicy(options);
+  return async (attempt, signal, deadline) => {
+    for (let retries = 0; ; retries++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        const failure = error instanceof AuthleteError ? error : new AuthleteNetworkError(error);
+        const delay = retryDelayMs(failure, retries, policy);
+        // A wait that would end past the time limit is not started: the real failure is more
+        // useful to the caller than a timeout.
+        if (delay === undefined || Date.now() + delay >= deadline) throw failure;
+        await sleep(delay, signal);
+      }
+    }
+  };
+}
+
+/**
+ * Checks retry options and fills in the defaults.
  *
  * @throws {AuthleteConfigurationError} when a value is out of range.
  */
-export function resolveRetryPolicy(option: RetryOptions | number | boolean | undefined): RetryPolicy | undefined {
-  if (option === undefined || option === false) return undefined;
-  const options: RetryOptions =
-    option === true ? {} : typeof option === "number" ? { limit: option } : (option as RetryOptions);
-  if (typeof options !== "object" || options === null) {
-    throw new AuthleteConfigurationError("retry must be an object, a number or a boolean");
-  }
+export function resolveRetryPolicy(options: RetryOptions): RetryPolicy {
   const limit = options.limit ?? DEFAULT_RETRY.limit;
   const baseDelayMs = options.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs;
   const maxDelayMs = options.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs;
@@ -75,7 +111,7 @@ export function resolveRetryPolicy(option: RetryOptions | number | boolean | und
     throw new AuthleteConfigurationError("retry.maxDelayMs must be a finite number ≥ retry.baseDelayMs");
   }
   if (typeof random !== "function") throw new AuthleteConfigurationError("retry.random must be a function");
-  return limit === 0 ? undefined : Object.freeze({ limit, baseDelayMs, maxDelayMs, random });
+  return Object.freeze({ limit, baseDelayMs, maxDelayMs, random });
 }
 
 /**
@@ -91,7 +127,7 @@ export function backoffDelayMs(retry: number, policy: RetryPolicy): number {
 
 /**
  * How long to wait before repeating a call that failed with `error`, or `undefined` when it must
- * not be repeated (see the module documentation for the rules).
+ * not be repeated (see docs/client.md#retries for the rule).
  *
  * @param retry How many retries were made already (0 after the first attempt).
  */
@@ -132,10 +168,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 const MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
 // The three HTTP-date formats (RFC 9110 §5.6.7), day names not checked against the date:
-// IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT", RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT",
-// asctime "Sun Nov  6 08:49:37 1994". Groups: day, month, year (any of the three layouts), time.
+// IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT" (groups 1-3: day, month, year), RFC 850
+// "Sunday, 06-Nov-94 08:49:37 GMT" (4-6) and asctime "Sun Nov  6 08:49:37 1994" (7-8: month,
+// day; 10: year), then the time (9), GMT for the first two and the year for asctime.
 const HTTP_DATE =
-  /^(?:[A-Z][a-z]{2}, (\d\d) ([A-Z][a-z]{2}) (\d{4}) (\d\d:\d\d:\d\d) GMT|[A-Z][a-z]{5,8}, (\d\d)-([A-Z][a-z]{2})-(\d\d) (\d\d:\d\d:\d\d) GMT|[A-Z][a-z]{2} ([A-Z][a-z]{2}) ([ \d]\d) (\d\d:\d\d:\d\d) (\d{4}))$/;
+  /^[A-Z][a-z]{2}(?:, (\d\d) ([A-Z][a-z]{2}) (\d{4})|[a-z]{3,6}, (\d\d)-([A-Z][a-z]{2})-(\d\d)| ([A-Z][a-z]{2}) ([ \d]\d)) (\d\d:\d\d:\d\d)(?: GMT| (\d{4}))$/;
 
 /**
  * Parses a `Retry-After` header value (RFC 9110 §10.2.3) into whole seconds from `now`: either
@@ -154,28 +191,24 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text);
   const m = HTTP_DATE.exec(text);
-  if (!m) return undefined;
-  // IMF-fixdate fills groups 1-4, RFC 850 5-8, asctime 9-12.
-  const day = Number(m[1] ?? m[5] ?? m[10]);
-  const month = MONTHS.indexOf(m[2] ?? m[6] ?? m[9] ?? "?") / 3;
-  let year = Number(m[3] ?? m[7] ?? m[12]);
-  if (m[7] !== undefined) {
+  // The year at the end belongs to asctime alone, and GMT to the other two.
+  if (!m || (m[7] === undefined) !== (m[10] === undefined)) return undefined;
+  let year = Number(m[3] ?? m[6] ?? m[10]);
+  if (m[6] !== undefined) {
     // A two-digit year is the most recent one with those digits not more than 50 years ahead.
     const current = new Date(now).getUTCFullYear();
     year += current - (current % 100);
     if (year > current + 50) year -= 100;
   }
-  const [hour, minute, second] = (m[4] ?? m[8] ?? m[11] ?? "").split(":").map(Number);
-  const time = Date.UTC(year, month, day, hour, minute, second);
-  const date = new Date(time);
-  // Date.UTC rolls "31 Feb" into March and "25:00" into the next day: refuse those instead.
-  const parsed = [
-    date.getUTCDate(),
-    date.getUTCMonth(),
-    date.getUTCHours(),
-    date.getUTCMinutes(),
-    date.getUTCSeconds(),
-  ];
-  if (!Number.isInteger(month) || parsed.join() !== [day, month, hour, minute, second].join()) return undefined;
+  // An unknown month gives a fraction here, and so a date that does not parse.
+  const month = MONTHS.indexOf(m[2] ?? m[5] ?? m[7] ?? "") / 3 + 1;
+  const iso = `${year}-${pad(month)}-${pad(Number(m[1] ?? m[4] ?? m[8]))}T${m[9]}.000Z`;
+  const time = Date.parse(iso);
+  // Only a date that comes back as written is one: "31 Feb" and "25:00" roll over or fail to parse.
+  if (new Date(time).toJSON() !== iso) return undefined;
   return Math.max(0, Math.ceil((time - now) / 1000));
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, "0");
 }

@@ -1,6 +1,7 @@
 // @ts-check
 // The demo's embedded default: a Prism mock of this package's own OpenAPI spec, so the example
 // runs without an Authlete account. Prism answers every call with the spec's first example.
+// The tests start their Prism mocks with it too.
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -14,17 +15,19 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 /**
  * @typedef {object} PrismMock
  * @property {string} baseUrl where the mock listens, e.g. `http://127.0.0.1:4010`
+ * @property {Record<string, unknown>} spec the bundled spec Prism serves
  * @property {() => Promise<void>} close stops Prism and removes the bundled spec
  */
 
 /**
  * Bundles `openapi/openapi.yaml` into one file and starts `prism mock` on it, on 127.0.0.1 and a
- * free port. Resolves once Prism listens.
- * @param {{ timeoutMs?: number, log?: (line: string) => void }} [options]
+ * free port. Resolves once Prism listens. With `errors`, every violation of the spec marked as
+ * an error, in a request or in an answer, gets an error response (`prism mock --errors`).
+ * @param {{ timeoutMs?: number, log?: (line: string) => void, errors?: boolean }} [options]
  * @returns {Promise<PrismMock>}
  */
 export async function startPrismMock(options = {}) {
-  const { timeoutMs = 30_000, log } = options;
+  const { timeoutMs = 30_000, log, errors = false } = options;
   const { bundle, loadConfig } = await import("@redocly/openapi-core");
   const config = await loadConfig({ configPath: join(ROOT, "redocly.yaml") });
   const bundled = await bundle({ ref: join(ROOT, "openapi/openapi.yaml"), config, dereference: false });
@@ -34,7 +37,8 @@ export async function startPrismMock(options = {}) {
 
   const port = await freePort();
   const bin = createRequire(import.meta.url).resolve("@stoplight/prism-cli/dist/index.js");
-  const child = spawn(process.execPath, [bin, "mock", "-h", "127.0.0.1", "-p", String(port), specFile], {
+  const args = [bin, "mock", "-h", "127.0.0.1", "-p", String(port), ...(errors ? ["--errors"] : []), specFile];
+  const child = spawn(process.execPath, args, {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = new Promise((resolveExit) => child.once("exit", resolveExit));
@@ -77,7 +81,8 @@ export async function startPrismMock(options = {}) {
     await close();
     throw error;
   }
-  return { baseUrl: `http://127.0.0.1:${port}`, close };
+  const spec = /** @type {Record<string, unknown>} */ (bundled.bundle.parsed);
+  return { baseUrl: `http://127.0.0.1:${port}`, spec, close };
 }
 
 /** A TCP port nobody listens on right now. */

@@ -19,6 +19,7 @@ import {
   type TokenEndpointOptions,
   toNodeHandler,
 } from "../../src/index.js";
+import { type ScriptedFetch, scriptedFetch } from "../helpers/fake-authlete.js";
 import { recordOutcome } from "../helpers/reliability.js";
 import { exposeForScan } from "../helpers/secret-scan.js";
 import {
@@ -27,7 +28,6 @@ import {
   REDACTION_CLIENT_SECRET,
   REDACTION_PASSWORD,
 } from "../helpers/secrets.js";
-import { type ScriptedFetch, scriptedFetch } from "./support/scripted-fetch.js";
 
 let authlete: ScriptedFetch;
 let logs: { message: string; details: TokenEndpointLogDetails }[];

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { serializeItem, serializeList } from "structured-headers";
 import { describe, expect, it } from "vitest";
 import { derToPem, readClientCertificate, TokenEndpointError } from "../../src/index.js";
-import { CA_PEM, LEAF_PEM } from "./support/certificates.js";
+import { CA_PEM, LEAF_PEM } from "../helpers/certificates.js";
 
 const der = (pem: string) => new Uint8Array(new X509Certificate(pem).raw);
 const sfBytes = (bytes: Uint8Array) => serializeItem([bytes.buffer as ArrayBuffer, new Map()]);

@@ -6,10 +6,10 @@
 import * as oauth from "oauth4webapi";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { encodeBasicCredentials } from "../../src/index.js";
+import { type DemoProcess, startDemoProcess } from "../helpers/demo-process.js";
+import { type FakeAuthlete, startFakeAuthlete, tokenResult } from "../helpers/fake-authlete.js";
 import { exposeForScan } from "../helpers/secret-scan.js";
 import { DEMO_ACCESS_TOKEN, DEMO_CLIENT_SECRET } from "../helpers/secrets.js";
-import { type DemoProcess, startDemoProcess } from "./support/demo-process.js";
-import { type FakeAuthlete, startFakeAuthlete, tokenResult } from "./support/fake-authlete.js";
 
 const CLIENT_ID = "client é:1";
 const CLIENT_SECRET = DEMO_CLIENT_SECRET;
@@ -23,7 +23,7 @@ const client: oauth.Client = { client_id: CLIENT_ID };
 const clientAuth = oauth.ClientSecretBasic(CLIENT_SECRET);
 
 beforeAll(async () => {
-  authlete = await startFakeAuthlete(); // dist/ is built once by test/global-setup.ts
+  authlete = await startFakeAuthlete(); // dist/ is built once by test/helpers/global-setup.ts
   demo = await startDemoProcess({
     AUTHLETE_BASE_URL: authlete.baseUrl,
     AUTHLETE_SERVICE_ID: authlete.serviceId,

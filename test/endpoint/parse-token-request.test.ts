@@ -3,9 +3,9 @@ import { inspect } from "node:util";
 import { serializeItem } from "structured-headers";
 import { describe, expect, it } from "vitest";
 import { encodeBasicCredentials, parseTokenRequest, TokenEndpointError } from "../../src/index.js";
+import { CA_PEM, LEAF_PEM } from "../helpers/certificates.js";
 import { exposeForScan } from "../helpers/secret-scan.js";
 import { INSPECT_CLIENT_SECRET, PARSE_CLIENT_SECRET } from "../helpers/secrets.js";
-import { CA_PEM, LEAF_PEM } from "./support/certificates.js";
 
 const URL_ = "http://127.0.0.1:8080/token?x=1#frag";
 const FORM = "application/x-www-form-urlencoded";

@@ -12,9 +12,9 @@ import {
   type TokenEndpointLogDetails,
   type TokenEndpointOptions,
 } from "../../src/index.js";
+import { type FakeAuthlete, startFakeAuthlete, tokenResult } from "../helpers/fake-authlete.js";
 import { exposeForScan } from "../helpers/secret-scan.js";
 import { ENDPOINT_ACCESS_TOKEN as ACCESS_TOKEN, ENDPOINT_CLIENT_SECRET as CLIENT_SECRET } from "../helpers/secrets.js";
-import { type FakeAuthlete, startFakeAuthlete, tokenResult } from "./support/fake-authlete.js";
 
 const PASSWORD = "user-password-:%+";
 const TOKENS = '{"access_token":"AT","token_type":"Bearer","expires_in":3600}';

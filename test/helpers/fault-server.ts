@@ -32,6 +32,8 @@ export interface FaultServerOptions {
   script?: Fault[];
   /** The fault for requests past the script (default: a 200 with `{}`). */
   otherwise?: Fault;
+  /** Chooses the fault from the request's path, before the script: one server, several failures. */
+  faultFor?: (path: string) => Fault | undefined;
   /** The server stops accepting requests after this many (default 20); extra connections are destroyed. */
   maxRequests?: number;
   /** The server destroys every socket and closes itself after this long (default 20 s). */
@@ -141,7 +143,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       const length = Number(headers["content-length"] ?? 0);
       if (buffer.length < end + 4 + length) return;
       socket.off("data", onData);
-      const fault = script.shift() ?? otherwise;
+      const fault = options.faultFor?.(path) ?? script.shift() ?? otherwise;
       requests.push({
         method,
         path,

@@ -1,11 +1,10 @@
 import { spawn } from "node:child_process";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
+import { ROOT } from "./root.js";
 
-/** The repository root. */
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export { ROOT };
 /** The vendor spec shared with the project (absent outside the workplace: tests using it skip). */
 export const VENDOR_SPEC = resolve(ROOT, "../shared/specs/authlete-api-3.0.16.yaml");
 

@@ -2,8 +2,8 @@
  * Every secret the test suite hands to the code under test: Authlete service access tokens and
  * OAuth client secrets. `test/helpers/secret-scan.ts` looks for each of them, in several
  * encodings, in everything the suite's test processes print, log, answer over HTTP or turn into
- * an error. Tests use these constants (or their literal is listed here): a test/reliability check
- * fails when a secret-looking literal in a test file is neither.
+ * an error. Tests use these constants (or their literal is listed here): a check of
+ * test/project/secrets.reliability.test.ts fails when a secret-looking literal in a test file is neither.
  *
  * Values must be long and distinctive enough (≥ 8 characters, not an English word) that finding
  * one is never a coincidence. Shorter stand-ins used where a value cannot leave the test (`"t"` as
@@ -34,7 +34,7 @@ export const FAKE_AUTHLETE_ACCESS_TOKEN = "fake-authlete-access-token-7Kp2";
 /** The testing tests' own service access token, given to `createFakeAuthlete({ accessToken })`. */
 export const TESTING_ACCESS_TOKEN = "svc-token-Testing-Jx5Rw2Nq8";
 
-/** The token test/runtimes/smoke.ts (run by Deno and Bun, which keep it standalone) uses. */
+/** The token test/project/runtimes-smoke.ts (run by Deno and Bun, which keep it standalone) uses. */
 export const RUNTIME_ACCESS_TOKEN = "runtime-smoke-access-token";
 
 /** A plain client secret (client tests). */

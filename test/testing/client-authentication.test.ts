@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTokenClient, createTokenEndpoint, encodeBasicCredentials } from "../../src/index.js";
 import { createFakeAuthlete } from "../../src/testing/index.js";
 import { TESTING_CLIENT_SECRET } from "../helpers/secrets.js";
-import { type Answer, recordingFetch, responseChecker } from "./support.js";
+import { type Answer, recordingFetch, responseChecker } from "../helpers/testing-fake.js";
 
 const fake = createFakeAuthlete({
   clients: [

@@ -12,7 +12,7 @@ import {
 import type { FakeAction } from "../../src/testing/index.js";
 import { exposeForScan } from "../helpers/secret-scan.js";
 import { ACCESS_TOKEN, ISSUED_TOKEN_PREFIX, TESTING_ACCESS_TOKEN, TESTING_CLIENT_SECRET } from "../helpers/secrets.js";
-import { clientOf, TRANSPORTS, useFake } from "./support.js";
+import { clientOf, TRANSPORTS, useFake } from "../helpers/testing-fake.js";
 
 const CLIENT_SECRET = TESTING_CLIENT_SECRET;
 /** A client_credentials request with client_secret_post, as the client sends it to Authlete directly. */

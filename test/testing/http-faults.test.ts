@@ -1,11 +1,17 @@
 // HTTP-level faults of the fake surface as the client's typed errors, in process and over HTTP,
 // so users can test their retry and error paths.
 import { describe, expect, it } from "vitest";
-import { AuthleteApiError, AuthleteNetworkError, AuthleteTimeoutError, createTokenEndpoint } from "../../src/index.js";
+import {
+  AuthleteApiError,
+  AuthleteNetworkError,
+  AuthleteTimeoutError,
+  createTokenEndpoint,
+  withRetries,
+} from "../../src/index.js";
 import { createFakeAuthlete } from "../../src/testing/index.js";
 import { exposeForScan } from "../helpers/secret-scan.js";
 import { TESTING_ACCESS_TOKEN } from "../helpers/secrets.js";
-import { clientOf, TRANSPORTS, useFake } from "./support.js";
+import { clientOf, TRANSPORTS, useFake } from "../helpers/testing-fake.js";
 
 const REQUEST = { parameters: "grant_type=client_credentials&client_id=app&client_secret=s" };
 
@@ -44,14 +50,14 @@ for (const transport of TRANSPORTS) {
       fake.failNext(503, { retryAfter: 7 });
       expect(await failure(tested.client.process(REQUEST))).toMatchObject({ status: 503, retryAfter: 7 });
       fake.failNext(503, { retryAfter: 0, times: 2 });
-      const retrying = clientOf(fake, tested.opened, answers, { retry: { limit: 2 } });
+      const retrying = clientOf(fake, tested.opened, answers, { retry: withRetries({ limit: 2 }) });
       expect((await retrying.process(REQUEST)).action).toBe("OK");
       expect(fake.calls.slice(-3).map((call) => call.status)).toEqual([503, 503, 200]);
     });
 
     it("a dropped connection: AuthleteNetworkError that may have been sent, so it is not retried", async () => {
       fake.failNext("drop");
-      const retrying = clientOf(fake, tested.opened, answers, { retry: { limit: 2 } });
+      const retrying = clientOf(fake, tested.opened, answers, { retry: withRetries({ limit: 2 }) });
       const error = await failure(retrying.process(REQUEST));
       expect(error).toBeInstanceOf(AuthleteNetworkError);
       expect(error).toMatchObject({ requestNotSent: false });

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { deriveRequestSchemas, OUTPUT } from "../../scripts/testing-schemas.js";
 import { REQUEST_SCHEMAS } from "../../src/testing/request-schemas.js";
 import { firstViolation } from "../../src/testing/validate.js";
-import { OPERATIONS, type Operation, requestValidators } from "./support.js";
+import { OPERATIONS, type Operation, requestValidators } from "../helpers/testing-fake.js";
 
 let ajv: Awaited<ReturnType<typeof requestValidators>>;
 beforeAll(async () => {

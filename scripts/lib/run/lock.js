@@ -6,7 +6,7 @@
 // spec writes everything would wake up and put its older reports next to the newer generated
 // file. The lock makes each run's read-lint-write-record sequence whole, so generated/, reports/
 // and the manifest always come from one run, and the run that starts last sees the spec as it
-// is. A second run waits for the first (test/reliability/concurrency.test.ts shows both).
+// is. A second run waits for the first (test/generator/concurrency.reliability.test.ts shows both).
 //
 // The lock is a file created atomically (a hard link of a written temporary file) next to the
 // manifest, holding the owner's pid, host and a nonce. It is broken when its owner is gone: a pid

@@ -1,0 +1,43 @@
+// What a bundler keeps of the client: a program pays only for what it imports (bench row 7 gives
+// the sizes; this proves the tree-shaking they rely on).
+import { join } from "node:path";
+import { build } from "esbuild";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../helpers/project.js";
+
+const ENTRY = JSON.stringify(join(ROOT, "src", "index.ts"));
+/** A message only the retry code holds (its option checks). */
+const RETRY_CODE = "retry.baseDelayMs must be";
+
+async function bundle(program: string): Promise<string> {
+  const result = await build({
+    stdin: { contents: program, resolveDir: ROOT, sourcefile: "program.ts", loader: "ts" },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    write: false,
+    logLevel: "silent",
+  });
+  return result.outputFiles[0]?.text ?? "";
+}
+
+describe("the client in a bundle", () => {
+  it("a one-call program bundles without the retry code; importing withRetries brings it in", async () => {
+    const plain = await bundle(
+      `import { createTokenClient } from ${ENTRY};\n` +
+        `const c = createTokenClient({ serviceId: "1", accessToken: "t" });\n` +
+        `console.log((await c.process({ parameters: "grant_type=x" })).action);`,
+    );
+    const retrying = await bundle(
+      `import { createTokenClient, withRetries } from ${ENTRY};\n` +
+        `const c = createTokenClient({ serviceId: "1", accessToken: "t", retry: withRetries({ limit: 1 }) });\n` +
+        `console.log((await c.process({ parameters: "grant_type=x" })).action);`,
+    );
+    // Both carry the client itself (its own option checks), only the second the retries.
+    expect(plain).toContain("maxResponseBytes must be");
+    expect(plain).not.toContain(RETRY_CODE);
+    expect(retrying).toContain(RETRY_CODE);
+  });
+});
