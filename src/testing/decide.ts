@@ -262,7 +262,10 @@ function clientPart(grant: Grant) {
   return { clientId, clientIdAlias, clientIdAliasUsed, clientAuthMethod, scopes: grant.scopes };
 }
 
-/** Authlete's short names for the token type URIs of RFC 8693 §3 and OpenID Connect Native SSO. */
+/**
+ * Authlete's short names for the token type URIs of RFC 8693 and OpenID Connect Native SSO.
+ * @see https://www.rfc-editor.org/rfc/rfc8693#section-3
+ */
 const TOKEN_TYPES: Readonly<Record<string, TokenType>> = {
   "urn:ietf:params:oauth:token-type:jwt": "JWT",
   "urn:ietf:params:oauth:token-type:access_token": "ACCESS_TOKEN",
@@ -273,11 +276,7 @@ const TOKEN_TYPES: Readonly<Record<string, TokenType>> = {
   "urn:openid:params:token-type:device-secret": "DEVICE_SECRET",
 };
 
-/**
- * The short name Authlete answers with for a token type the client sent; `null` when none was sent
- * or the URI is not one Authlete knows.
- * @see https://www.rfc-editor.org/rfc/rfc8693#section-3
- */
+/** Authlete's short name for a token type URI the client sent; `null` for none or an unknown one. */
 function tokenType(uri: string | null): TokenType | null {
   return uri === null ? null : (TOKEN_TYPES[uri] ?? null);
 }
