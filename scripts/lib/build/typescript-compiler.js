@@ -2,7 +2,10 @@
 // The spec, already resolved and linted, to TypeScript: bundled once with Redocly's openapi-core
 // through the lint's own resolver (its cache holds every file the lint parsed, so nothing is read
 // or parsed twice), then handed to openapi-typescript as a document, so it does not read the file
-// again either. One parsed copy of the spec at a time keeps memory near the CLIs'.
+// again either. One parsed copy of the spec at a time keeps memory near the CLIs'. The document
+// goes straight to openapi-typescript's transform: its `openapiTS()` would first lint it again
+// (rule-less, but still a resolve and a walk of the whole spec) and bundle it again with its own
+// openapi-core 1, ~15 % of a large spec's run for a document that is already linted and bundled.
 import { createHash } from "node:crypto";
 import { loadDeps } from "./deps.js";
 
@@ -12,19 +15,16 @@ import { loadDeps } from "./deps.js";
  * @typedef {{ code: string, hash: string, files: string[] }} Compiled
  */
 
-/** @type {Promise<{ bundle: import("@redocly/openapi-core").Config, types: any }> | undefined} */
-let configs;
+/** @type {Promise<import("@redocly/openapi-core").Config> | undefined} */
+let bundleConfig;
 
 /**
- * Rule-less configs: the lint that decides whether the output is used is the caller's, with the
- * project's rules; bundling and openapi-typescript's own check must not lint again.
+ * A rule-less config: the lint that decides whether the output is used is the caller's, with the
+ * project's rules; bundling must not lint again.
  */
-function emptyConfigs() {
-  configs ??= loadDeps().then(async ({ core, otsCore }) => ({
-    bundle: await core.createConfig({ extends: [], rules: {} }),
-    types: await otsCore.createConfig({ extends: [], rules: {} }),
-  }));
-  return configs;
+function emptyConfig() {
+  bundleConfig ??= loadDeps().then(({ core }) => core.createConfig({ extends: [], rules: {} }));
+  return bundleConfig;
 }
 
 /**
@@ -36,10 +36,10 @@ function emptyConfigs() {
  * @returns {Promise<Compiled>}
  */
 export async function compileTypeScript(root, options, resolver) {
-  const [{ core, ots }, config] = await Promise.all([loadDeps(), emptyConfigs()]);
+  const [{ core, ots }, config] = await Promise.all([loadDeps(), emptyConfig()]);
   const bundled = await core.bundle({
     ref: root,
-    config: config.bundle,
+    config,
     dereference: false,
     externalRefResolver: resolver,
   });
@@ -51,7 +51,51 @@ export async function compileTypeScript(root, options, resolver) {
   // openapi-typescript keeps the enums of `dedupeEnums` in a module-wide cache that it never
   // clears: left as is, an API would get the enums of the one generated before it.
   ots.enumCache.clear();
-  // With `redocly` set, openapiTS uses this (rule-less) config instead of linting again.
-  const code = ots.astToString(await ots.default(document, { ...options, redocly: config.types }));
+  const code = ots.astToString(ots.transformSchema(document, transformContext(ots, document, options)));
   return { code, hash, files: [...bundled.fileDependencies] };
+}
+
+/**
+ * The context `openapiTS()` (openapi-typescript 7, dist/index.mjs) builds for its transform, with
+ * the same defaults, so the output is the same byte for byte (test/parity.test.ts compares it with
+ * the CLI's). Its `redoc` entry is left out: only the lint and bundle skipped here read it.
+ * @param {typeof import("openapi-typescript")} ots
+ * @param {import("openapi-typescript").OpenAPI3} schema
+ * @param {import("openapi-typescript").OpenAPITSOptions} options
+ * @returns {import("openapi-typescript").GlobalContext}
+ */
+function transformContext(ots, schema, options) {
+  const fn = (/** @type {unknown} */ f) => (typeof f === "function" ? f : undefined);
+  const silent = options.silent ?? false;
+  const context = {
+    additionalProperties: options.additionalProperties ?? false,
+    alphabetize: options.alphabetize ?? false,
+    arrayLength: options.arrayLength ?? false,
+    defaultNonNullable: options.defaultNonNullable ?? true,
+    discriminators: ots.scanDiscriminators(schema, options),
+    emptyObjectsUnknown: options.emptyObjectsUnknown ?? false,
+    enum: options.enum ?? false,
+    enumValues: options.enumValues ?? false,
+    conditionalEnums: options.conditionalEnums ?? false,
+    dedupeEnums: options.dedupeEnums ?? false,
+    excludeDeprecated: options.excludeDeprecated ?? false,
+    exportType: options.exportType ?? false,
+    immutable: options.immutable ?? false,
+    rootTypes: options.rootTypes ?? false,
+    rootTypesNoSchemaPrefix: options.rootTypesNoSchemaPrefix ?? false,
+    rootTypesKeepCasing: options.rootTypesKeepCasing ?? false,
+    injectFooter: [],
+    pathParamsAsTypes: options.pathParamsAsTypes ?? false,
+    postTransform: fn(options.postTransform),
+    propertiesRequiredByDefault: options.propertiesRequiredByDefault ?? false,
+    silent,
+    inject: options.inject ?? undefined,
+    transform: fn(options.transform),
+    transformProperty: fn(options.transformProperty),
+    makePathsEnum: options.makePathsEnum ?? false,
+    generatePathParams: options.generatePathParams ?? false,
+    readWriteMarkers: options.readWriteMarkers ?? false,
+    resolve: (/** @type {string} */ $ref) => ots.resolveRef(schema, $ref, { silent }),
+  };
+  return /** @type {import("openapi-typescript").GlobalContext} */ (/** @type {unknown} */ (context));
 }
