@@ -72,7 +72,9 @@ export async function makeWorkspace(projectRoot, { name, root, copyFrom, synthet
   const config = join(dir, "config", "redocly.yaml");
   await writeFile(
     config,
-    `${rulesText}apis:\n  bench:\n    root: ${JSON.stringify(specRoot)}\n    x-openapi-ts:\n      output: ${JSON.stringify(output)}\n`,
+    // The same openapi-typescript options as the baseline's flags below, so both sides make the same types.
+    `${rulesText}apis:\n  bench:\n    root: ${JSON.stringify(specRoot)}\n    x-openapi-ts:\n      output: ${JSON.stringify(output)}\n` +
+      "      rootTypes: true\n      rootTypesNoSchemaPrefix: true\n      defaultNonNullable: false\n",
   );
   return { dir, root: specRoot, config, output, description, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
