@@ -200,7 +200,9 @@ function seriesLine(s) {
 }
 
 /**
- * The check of a candidate's median wall-time ratio against its baseline: met at `target`× or less.
+ * The check of a candidate's median ratio to its baseline on one metric (wall time, or peak RSS of
+ * the larger baseline process): met at `target`× or less.
+ * @param {"wall" | "rss"} metric
  * @param {string} row
  * @param {string} what
  * @param {Comparison} cmp
@@ -208,40 +210,40 @@ function seriesLine(s) {
  * @param {number} target
  * @returns {Check}
  */
-function wallCheck(row, what, cmp, c, target) {
+function ratioCheck(metric, row, what, cmp, c, target) {
+  const [values, format] =
+    metric === "wall" ? [(/** @type {any} */ s) => s.wallMs, formatMs] : [(/** @type {any} */ s) => s.rssKb, formatKb];
+  const ratio = c.ratio[metric];
   return {
     row,
     what,
-    baseline: formatMs(median(cmp.baseline.wallMs)),
-    candidate: formatMs(median(c.wallMs)),
-    ratio: c.ratio.wall.median,
-    spread: [c.ratio.wall.min, c.ratio.wall.max],
+    baseline: format(median(values(cmp.baseline))),
+    candidate: format(median(values(c))),
+    ratio: ratio.median,
+    spread: [ratio.min, ratio.max],
     target: `≤ ${target.toFixed(2)}×`,
-    met: c.ratio.wall.median <= target,
+    met: ratio.median <= target,
   };
 }
 
 /**
- * The check of a candidate's median peak-RSS ratio against the larger process of its baseline.
+ * @param {string} row
+ * @param {string} what
+ * @param {Comparison} cmp
+ * @param {Comparison["candidates"][number]} c
+ * @param {number} target
+ */
+const wallCheck = (row, what, cmp, c, target) => ratioCheck("wall", row, what, cmp, c, target);
+
+/**
  * @param {string} row
  * @param {string} input
  * @param {Comparison} cmp
  * @param {Comparison["candidates"][number]} c
  * @param {number} target
- * @returns {Check}
  */
-function rssCheck(row, input, cmp, c, target) {
-  return {
-    row,
-    what: `${input}: peak RSS of \`generate\` vs the larger of the two CLIs`,
-    baseline: formatKb(median(cmp.baseline.rssKb)),
-    candidate: formatKb(median(c.rssKb)),
-    ratio: c.ratio.rss.median,
-    spread: [c.ratio.rss.min, c.ratio.rss.max],
-    target: `≤ ${target.toFixed(2)}×`,
-    met: c.ratio.rss.median <= target,
-  };
-}
+const rssCheck = (row, input, cmp, c, target) =>
+  ratioCheck("rss", row, `${input}: peak RSS of \`generate\` vs the larger of the two CLIs`, cmp, c, target);
 
 /**
  * @param {{ projectRoot: string, quick: boolean, spec?: string | undefined, runs: number, warmup: number, log: (line: string) => void, profile: boolean }} options
