@@ -193,6 +193,23 @@ function candidate(cmp, index = 0) {
 }
 
 /**
+ * A whole-process row's run summary and its raw series, as the row's section prints them.
+ * @param {Comparison} cmp
+ * @param {Comparison["candidates"][number]} c
+ * @param {number} warmup
+ */
+function runLines(cmp, c, warmup) {
+  return [
+    `Runs: ${cmp.runs} pairs after ${warmup} warm-up; CPU ratio (user+sys) ${formatRatio(c.ratio.cpu.median)}; peak RSS ${formatKb(median(c.rssKb))} vs ${formatKb(median(cmp.baseline.rssKb))}.`,
+    "",
+    "```",
+    seriesLine(cmp.baseline),
+    seriesLine(c),
+    "```",
+  ];
+}
+
+/**
  * @param {import("./process-timer.js").Series} s
  */
 function seriesLine(s) {
@@ -284,16 +301,7 @@ export async function pipelineRows({ projectRoot, quick, spec, runs, warmup, log
     const section = {
       title: `Row ${row}: ${title}`,
       rows: row === "4c" ? ["4c", "4d"] : [row],
-      lines: [
-        `Input: ${ws.description}.`,
-        await sameTypes(ws),
-        `Runs: ${cmp.runs} pairs after ${warmup} warm-up; CPU ratio (user+sys) ${formatRatio(c.ratio.cpu.median)}; peak RSS ${formatKb(median(c.rssKb))} vs ${formatKb(median(cmp.baseline.rssKb))}.`,
-        "",
-        "```",
-        seriesLine(cmp.baseline),
-        seriesLine(c),
-        "```",
-      ],
+      lines: [`Input: ${ws.description}.`, await sameTypes(ws), ...runLines(cmp, c, warmup)],
     };
     if (profile && !check.met)
       section.profile = await profileCommand(
@@ -336,12 +344,7 @@ export async function pipelineRows({ projectRoot, quick, spec, runs, warmup, log
       rows: ["1b"],
       lines: [
         `Input: ${fragment.description}. The candidate's dependency cache is emptied before every run: it loads its dependencies the plain way while esbuild bundles them, and writes the bundle before it exits.`,
-        `Runs: ${cmp.runs} pairs after ${warmup} warm-up; CPU ratio (user+sys) ${formatRatio(c.ratio.cpu.median)}; peak RSS ${formatKb(median(c.rssKb))} vs ${formatKb(median(cmp.baseline.rssKb))}.`,
-        "",
-        "```",
-        seriesLine(cmp.baseline),
-        seriesLine(c),
-        "```",
+        ...runLines(cmp, c, warmup),
       ],
     });
   } finally {
