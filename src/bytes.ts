@@ -39,27 +39,28 @@ export async function readAtMost(
   progress: ReadProgress = { bytes: 0 },
 ): Promise<Uint8Array> {
   if (!stream) return EMPTY;
+  // The lock is never released: nothing reads the stream after this, and releasing it costs more
+  // than the rest of a small read. One chunk, the usual case for small bodies, needs no array.
   const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      progress.bytes += value.byteLength;
-      if (progress.bytes > limit) {
-        reader.cancel().catch(() => {});
-        throw tooLarge();
-      }
-      chunks.push(value);
+  let first: Uint8Array | undefined;
+  let rest: Uint8Array[] | undefined;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    progress.bytes += value.byteLength;
+    if (progress.bytes > limit) {
+      reader.cancel().catch(() => {});
+      throw tooLarge();
     }
-  } finally {
-    reader.releaseLock();
+    if (first === undefined) first = value;
+    else if (rest === undefined) rest = [value];
+    else rest.push(value);
   }
-  // One chunk, the usual case for small bodies, is returned as it is.
-  if (chunks.length < 2) return chunks[0] ?? EMPTY;
+  if (rest === undefined) return first ?? EMPTY;
   const whole = new Uint8Array(progress.bytes);
-  let offset = 0;
-  for (const chunk of chunks) {
+  whole.set(first as Uint8Array);
+  let offset = (first as Uint8Array).byteLength;
+  for (const chunk of rest) {
     whole.set(chunk, offset);
     offset += chunk.byteLength;
   }

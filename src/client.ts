@@ -95,8 +95,6 @@ export interface TokenClient {
    * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.3
    */
   fail(request: api.TokenFailRequest, options?: CallOptions): Promise<api.TokenFailResponse>;
-  /** The underlying typed `openapi-fetch` client, with the same base URL, token and user agent. */
-  readonly raw: AuthleteFetchClient;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -131,16 +129,16 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     throw new AuthleteConfigurationError("userAgent must be a valid HTTP header value");
   }
   const defaultRetry = checkRetry(options.retry);
-  const raw = createAuthleteFetchClient({ ...options, baseUrl });
-  // The client's own calls skip middleware: the headers go in per call, and openapi-fetch builds a
-  // DeferredRequest instead of a Request that fetch would only copy into another one.
+  // No middleware: the headers go in per call, and openapi-fetch builds a DeferredRequest instead
+  // of a Request that fetch would only copy into another one.
   const direct = createClient<api.paths>({
     baseUrl,
     redirect: "manual", // see createAuthleteFetchClient
     Request: DeferredRequestConstructor,
-    // No query and a JSON body: fixed serializers spare openapi-fetch's general ones, rebuilt or
-    // re-checked on every call, on the hot path.
+    // No query, one path parameter already checked to need no encoding, a JSON body: fixed
+    // serializers spare openapi-fetch's general ones on the hot path.
     querySerializer: () => "",
+    pathSerializer: (url) => url.replace("{serviceId}", serviceId),
     bodySerializer: (body) => JSON.stringify(body),
   });
   const getToken = tokenGetter(options.accessToken);
@@ -226,12 +224,14 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   const fail = (request: api.TokenFailRequest, options: CallOptions = {}): Promise<api.TokenFailResponse> =>
     call("/api/{serviceId}/auth/token/fail", request, options);
 
-  return Object.freeze({ serviceId, baseUrl, process, issue, fail, raw });
+  return Object.freeze({ serviceId, baseUrl, process, issue, fail });
 }
 
 /**
  * Creates the typed `openapi-fetch` client with Authlete's authentication, a user agent, and
- * redirects refused. Use it to call the API with `openapi-fetch`'s own interface.
+ * redirects refused: the API with `openapi-fetch`'s own interface, for what {@link TokenClient}
+ * does not cover. It takes the same options as {@link createTokenClient} and is a separate
+ * function so that a program that does not use it does not bundle it.
  */
 export function createAuthleteFetchClient(
   options: Pick<TokenClientOptions, "accessToken" | "region" | "baseUrl" | "fetch" | "userAgent">,

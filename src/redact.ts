@@ -45,8 +45,10 @@ export function credentialsOf(body: unknown, bearer?: string): string[] {
   const { clientSecret, parameters } = body as { clientSecret?: unknown; parameters?: unknown };
   if (typeof clientSecret === "string" && clientSecret !== "") found.push(clientSecret);
   if (typeof parameters === "string" && parameters !== "") {
-    for (const [name, raw] of formPairs(parameters)) {
-      if (raw === "" || !isCredentialParameter(name)) continue;
+    for (const pair of parameters.split("&")) {
+      const equals = pair.indexOf("=");
+      const raw = pair.slice(equals + 1);
+      if (equals < 0 || raw === "" || !isCredentialParameter(pair.slice(0, equals))) continue;
       found.push(raw);
       const decoded = formDecode(raw);
       if (decoded !== undefined && decoded !== raw && decoded !== "") found.push(decoded);
@@ -123,18 +125,10 @@ function isCredentialParameter(rawName: string): boolean {
   return name === undefined || CREDENTIAL_PARAMETERS.has(name);
 }
 
-/** The `name=value` pairs of a form body, both as sent. */
-function formPairs(body: string): [string, string][] {
-  const pairs: [string, string][] = [];
-  for (const pair of body.split("&")) {
-    const equals = pair.indexOf("=");
-    if (equals >= 0) pairs.push([pair.slice(0, equals), pair.slice(equals + 1)]);
-  }
-  return pairs;
-}
-
 /** Decodes `application/x-www-form-urlencoded`, or `undefined` for a bad `%` sequence. */
 function formDecode(value: string): string | undefined {
+  // Most names and values have nothing to decode: this runs on every call.
+  if (!/[%+]/.test(value)) return value;
   try {
     return decodeURIComponent(value.replaceAll("+", " "));
   } catch {

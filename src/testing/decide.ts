@@ -2,16 +2,7 @@
  * How the fake Authlete decides, per operation, once the call itself was accepted: the default
  * decisions Authlete would take for the common grants, and the scripted answers of `next()`.
  */
-import type {
-  TokenFailRequest,
-  TokenFailResponse,
-  TokenInfo,
-  TokenIssueRequest,
-  TokenIssueResponse,
-  TokenRequest,
-  TokenResponse,
-  TokenType,
-} from "../index.js";
+import type * as api from "../index.js";
 import {
   type ClientFields,
   DEFAULT_ERRORS,
@@ -25,7 +16,7 @@ import {
 } from "./bodies.js";
 
 /** An action of `/auth/token`. */
-export type FakeAction = TokenResponse["action"];
+export type FakeAction = api.TokenResponse["action"];
 
 /** How a registered client authenticates at the token endpoint. */
 export type FakeClientAuthMethod = "CLIENT_SECRET_BASIC" | "CLIENT_SECRET_POST" | "NONE";
@@ -72,17 +63,17 @@ export interface Authority {
 /** One scripted answer of `/auth/token`. */
 export interface Scripted {
   action: FakeAction;
-  fields: Partial<TokenResponse> | undefined;
+  fields: Partial<api.TokenResponse> | undefined;
 }
 
-type ClientCheck = { client: ClientFields } | { error: TokenResponse };
+type ClientCheck = { client: ClientFields } | { error: api.TokenResponse };
 
 /**
  * Authenticates the client like Authlete (RFC 6749 §2.3): its ID from Basic or `client_id`, its
  * method from where the secret was sent; against the registrations when there are any.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
  */
-function authenticateClient(authority: Authority, request: TokenRequest, form: URLSearchParams): ClientCheck {
+function authenticateClient(authority: Authority, request: api.TokenRequest, form: URLSearchParams): ClientCheck {
   const formId = form.get("client_id");
   const id = request.clientId ?? formId;
   if (id === null || id === "") {
@@ -151,7 +142,7 @@ function scopesOf(form: URLSearchParams): string[] {
   return (form.get("scope") ?? "").split(" ").filter((scope) => scope !== "");
 }
 
-/** Token lifetimes a call asks for (`TokenRequest`, and `TokenIssueRequest` where the spec has them). */
+/** Token lifetimes a call asks for (`api.TokenRequest`, and `api.TokenIssueRequest` where the spec has them). */
 interface Lifetimes {
   accessTokenDuration?: unknown;
   refreshTokenDuration?: unknown;
@@ -175,7 +166,7 @@ function issueInput(authority: Authority, grant: Grant, withRefreshToken: boolea
   };
 }
 
-function badRequest(resultCode: string, error: Parameters<typeof errorAnswer>[2], message: string): TokenResponse {
+function badRequest(resultCode: string, error: Parameters<typeof errorAnswer>[2], message: string): api.TokenResponse {
   return errorAnswer("BAD_REQUEST", resultCode, error, message);
 }
 
@@ -186,7 +177,7 @@ function badRequest(resultCode: string, error: Parameters<typeof errorAnswer>[2]
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.3
  */
-export function decideToken(authority: Authority, request: TokenRequest): TokenResponse {
+export function decideToken(authority: Authority, request: api.TokenRequest): api.TokenResponse {
   const form = new URLSearchParams(request.parameters);
   const grantType = form.get("grant_type");
   if (grantType === null || grantType === "") {
@@ -266,7 +257,7 @@ function clientPart(grant: Grant) {
  * Authlete's short names for the token type URIs of RFC 8693 and OpenID Connect Native SSO.
  * @see https://www.rfc-editor.org/rfc/rfc8693#section-3
  */
-const TOKEN_TYPES: Readonly<Record<string, TokenType>> = {
+const TOKEN_TYPES: Readonly<Record<string, api.TokenType>> = {
   "urn:ietf:params:oauth:token-type:jwt": "JWT",
   "urn:ietf:params:oauth:token-type:access_token": "ACCESS_TOKEN",
   "urn:ietf:params:oauth:token-type:refresh_token": "REFRESH_TOKEN",
@@ -277,7 +268,7 @@ const TOKEN_TYPES: Readonly<Record<string, TokenType>> = {
 };
 
 /** Authlete's short name for a token type URI the client sent; `null` for none or an unknown one. */
-function tokenType(uri: string | null): TokenType | null {
+function tokenType(uri: string | null): api.TokenType | null {
   return uri === null ? null : (TOKEN_TYPES[uri] ?? null);
 }
 
@@ -293,12 +284,12 @@ function handOverAnswer(
   form: URLSearchParams,
   grant: Grant,
   subject: string | undefined,
-): TokenResponse {
+): api.TokenResponse {
   const base = { ...handOff(action, form.get("grant_type") ?? ""), action, ...clientPart(grant) };
   if (action === "JWT_BEARER") {
     return { ...base, grantType: "JWT_BEARER", assertion: form.get("assertion") ?? "eyJhbGciOiJFUzI1NiJ9.e30.fake" };
   }
-  const info = (who: string): TokenInfo => ({
+  const info = (who: string): api.TokenInfo => ({
     clientId: grant.client.clientId,
     clientIdAliasUsed: false,
     subject: who,
@@ -337,16 +328,21 @@ function handOverAnswer(
 }
 
 /** The answer of `/auth/token` that `next(action, fields)` scripted, consistent with the request. */
-export function scriptedToken(authority: Authority, request: TokenRequest, scripted: Scripted): TokenResponse {
+export function scriptedToken(authority: Authority, request: api.TokenRequest, scripted: Scripted): api.TokenResponse {
   const form = new URLSearchParams(request.parameters);
   const checked = authenticateClient(authority, request, form);
   const client = "client" in checked ? checked.client : clientFields(request.clientId ?? "26478243745571", "NONE");
   const grant: Grant = { client, subject: null, scopes: scopesOf(form), dpop: request.dpop !== undefined };
   const answer = scriptedBase(authority, scripted.action, form, grant);
-  return { ...answer, ...scripted.fields } as TokenResponse;
+  return { ...answer, ...scripted.fields } as api.TokenResponse;
 }
 
-function scriptedBase(authority: Authority, action: FakeAction, form: URLSearchParams, grant: Grant): TokenResponse {
+function scriptedBase(
+  authority: Authority,
+  action: FakeAction,
+  form: URLSearchParams,
+  grant: Grant,
+): api.TokenResponse {
   switch (action) {
     case "BAD_REQUEST":
     case "INVALID_CLIENT":
@@ -371,12 +367,12 @@ function scriptedBase(authority: Authority, action: FakeAction, form: URLSearchP
   }
 }
 
-function grantTypeOf(grantType: string | null): NonNullable<TokenResponse["grantType"]> {
+function grantTypeOf(grantType: string | null): NonNullable<api.TokenResponse["grantType"]> {
   switch (grantType) {
     case "password":
     case "refresh_token":
     case "authorization_code":
-      return grantType.toUpperCase() as NonNullable<TokenResponse["grantType"]>;
+      return grantType.toUpperCase() as NonNullable<api.TokenResponse["grantType"]>;
     default:
       return "CLIENT_CREDENTIALS";
   }
@@ -386,7 +382,7 @@ function grantTypeOf(grantType: string | null): NonNullable<TokenResponse["grant
  * `/auth/token/issue`: redeems a ticket of `PASSWORD` once, for the user the server authenticated.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.3.3
  */
-export function decideIssue(authority: Authority, request: TokenIssueRequest): TokenIssueResponse {
+export function decideIssue(authority: Authority, request: api.TokenIssueRequest): api.TokenIssueResponse {
   const grant = authority.tickets.get(request.ticket);
   if (grant === undefined) return unknownTicket("issue");
   authority.tickets.delete(request.ticket);
@@ -394,7 +390,7 @@ export function decideIssue(authority: Authority, request: TokenIssueRequest): T
 }
 
 /** `/auth/token/fail`: ends the password grant of a ticket with the OAuth error of the reason. */
-export function decideFail(authority: Authority, request: TokenFailRequest): TokenFailResponse {
+export function decideFail(authority: Authority, request: api.TokenFailRequest): api.TokenFailResponse {
   if (!authority.tickets.delete(request.ticket)) return unknownTicket("fail");
   return failAnswer(request.reason);
 }

@@ -40,4 +40,21 @@ describe("the client in a bundle", () => {
     expect(plain).not.toContain(RETRY_CODE);
     expect(retrying).toContain(RETRY_CODE);
   });
+
+  it("a one-call program bundles without the raw openapi-fetch client's middleware", async () => {
+    const call = `console.log((await c.process({ parameters: "grant_type=x" })).action);`;
+    const plain = await bundle(
+      `import { createTokenClient } from ${ENTRY};\n` +
+        `const c = createTokenClient({ serviceId: "1", accessToken: "t" });\n${call}`,
+    );
+    const withRaw = await bundle(
+      `import { createAuthleteFetchClient, createTokenClient } from ${ENTRY};\n` +
+        `const c = createTokenClient({ serviceId: "1", accessToken: "t" });\n${call}\n` +
+        `console.log(createAuthleteFetchClient({ accessToken: "t" }));`,
+    );
+    // The middleware is the only code that sets headers on a Request it is handed.
+    const setsHeaders = /\.headers\.set\(/;
+    expect(plain).not.toMatch(setsHeaders);
+    expect(withRaw).toMatch(setsHeaders);
+  });
 });

@@ -9,6 +9,7 @@ import {
   AuthleteNetworkError,
   AuthleteRedirectError,
   AuthleteTimeoutError,
+  createAuthleteFetchClient,
   createTokenClient,
   type TokenClientOptions,
   type TokenRequest,
@@ -49,6 +50,10 @@ function answer(status: number, body: unknown, extra: Partial<Reply> = {}) {
 
 function client(options: Partial<Parameters<typeof createTokenClient>[0]> = {}) {
   return createTokenClient({ serviceId: "715948317", accessToken: ACCESS_TOKEN, baseUrl: server.url, ...options });
+}
+
+function rawClient() {
+  return createAuthleteFetchClient({ accessToken: ACCESS_TOKEN, baseUrl: server.url });
 }
 
 /** Every way an object may end up in a log. */
@@ -196,7 +201,7 @@ describe("createTokenClient().process", () => {
     failures.push(await caught(client({ accessToken: () => `${ACCESS_TOKEN} with space` }).process(REQUEST)));
     answer(307, "", { headers: { location: "http://127.0.0.1:1/" } });
     failures.push(await caught(client().process(REQUEST)));
-    for (const failure of [...failures, client(), client().raw]) {
+    for (const failure of [...failures, client(), rawClient()]) {
       const text = renderings(failure);
       expect(text).not.toContain(ACCESS_TOKEN);
       expect(text).not.toContain(CLIENT_SECRET);
@@ -251,10 +256,10 @@ describe("createTokenClient options", () => {
   });
 });
 
-describe("the raw openapi-fetch client", () => {
+describe("createAuthleteFetchClient", () => {
   it("is typed by the generated paths and already authenticated", async () => {
     answer(200, OK_BODY);
-    const { data, response } = await client().raw.POST("/api/{serviceId}/auth/token", {
+    const { data, response } = await rawClient().POST("/api/{serviceId}/auth/token", {
       params: { path: { serviceId: "715948317" } },
       body: { parameters: "grant_type=client_credentials" },
     });
