@@ -12,6 +12,7 @@ export class DeferredRequest implements Request {
   #real: Request | undefined;
 
   constructor(input: RequestInfo | URL, init: RequestInit = {}) {
+    if (!delegating) delegateToRealRequest();
     this.url = input instanceof Request ? input.url : String(input);
     this.method = init.method ?? (input instanceof Request ? input.method : "GET");
     this.init = init;
@@ -23,8 +24,9 @@ export class DeferredRequest implements Request {
     return this.#real;
   }
 
-  // Every other member of Request reads the real request: the getters are installed below from
-  // the platform's own Request.prototype, so they follow what the platform's Request has.
+  // Every other member of Request reads the real request: the getters are installed by
+  // delegateToRealRequest() from the platform's own Request.prototype, so they follow what the
+  // platform's Request has.
   declare readonly body: Request["body"];
   declare readonly bodyUsed: boolean;
   declare readonly cache: RequestCache;
@@ -45,19 +47,28 @@ export class DeferredRequest implements Request {
   declare readonly json: Request["json"];
   declare readonly text: Request["text"];
   declare readonly clone: Request["clone"];
+}
 
-  static {
-    for (const name of Object.getOwnPropertyNames(Request.prototype)) {
-      // The constructor and `real` stay; url and method are own fields of each instance, so theirs shadow these.
-      if (name in DeferredRequest.prototype) continue;
-      Object.defineProperty(DeferredRequest.prototype, name, {
-        get(this: DeferredRequest) {
-          const real = this.real;
-          const value: unknown = Reflect.get(real, name);
-          return typeof value === "function" ? value.bind(real) : value;
-        },
-      });
-    }
+let delegating = false;
+
+/**
+ * Installs a getter on DeferredRequest.prototype for every member of the platform's
+ * Request.prototype it does not have, reading the real request. Done at the first construction,
+ * not at import: in Node, the first touch of `Request` loads the whole fetch implementation, which
+ * an import of the package alone should not pay for.
+ */
+function delegateToRealRequest(): void {
+  delegating = true;
+  for (const name of Object.getOwnPropertyNames(Request.prototype)) {
+    // The constructor and `real` stay; url and method are own fields of each instance, so theirs shadow these.
+    if (name in DeferredRequest.prototype) continue;
+    Object.defineProperty(DeferredRequest.prototype, name, {
+      get(this: DeferredRequest) {
+        const real = this.real;
+        const value: unknown = Reflect.get(real, name);
+        return typeof value === "function" ? value.bind(real) : value;
+      },
+    });
   }
 }
 
