@@ -5,6 +5,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
+import { bundleForBrowser } from "./bundle.js";
 import { ACCESS_TOKEN, SERVICE_ID, TOKEN_REQUEST, VARIANT_LABELS, VARIANT_NAMES } from "./clients.js";
 import { profileCommand } from "./cpu-profile.js";
 import { generate, makeWorkspace } from "./pipeline-rows.js";
@@ -246,7 +247,6 @@ async function measureClients({ projectRoot, clientEntry, quick, runs, warmup, l
   // ---- Row 7: bundle size and cold import -----------------------------------------------------
   if (rows.has("bundle")) {
     log("  row 7: bundle size (esbuild) and cold import");
-    const esbuild = await import("esbuild");
     const body = JSON.stringify(TOKEN_REQUEST);
     /** @type {Record<string, string>} */
     const programs = {
@@ -260,20 +260,9 @@ async function measureClients({ projectRoot, clientEntry, quick, runs, warmup, l
     /** @type {Array<[string, number]>} */
     let ourInputs = [];
     for (const name of VARIANT_NAMES) {
-      const result = await esbuild.build({
-        stdin: {
-          contents: /** @type {string} */ (programs[name]),
-          resolveDir: projectRoot,
-          sourcefile: `one-call-${name}.js`,
-        },
-        bundle: true,
-        minify: true,
-        format: "esm",
-        platform: "browser",
-        target: "es2022",
-        write: false,
-        metafile: true,
-        logLevel: "silent",
+      const result = await bundleForBrowser(/** @type {string} */ (programs[name]), {
+        resolveDir: projectRoot,
+        sourcefile: `one-call-${name}.js`,
       });
       if (name === "project") {
         const output = Object.values(result.metafile.outputs)[0];

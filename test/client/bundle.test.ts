@@ -1,25 +1,17 @@
 // What a bundler keeps of the client: a program pays only for what it imports (bench row 7 gives
 // the sizes; this proves the tree-shaking they rely on).
 import { join } from "node:path";
-import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
+import { bundleForBrowser } from "../../bench/lib/bundle.js";
 import { ROOT } from "../helpers/project.js";
 
 const ENTRY = JSON.stringify(join(ROOT, "src", "index.ts"));
 /** A message only the retry code holds (its option checks). */
 const RETRY_CODE = "retry.baseDelayMs must be";
 
+/** The program as bench row 7 bundles it, minified for the browser. */
 async function bundle(program: string): Promise<string> {
-  const result = await build({
-    stdin: { contents: program, resolveDir: ROOT, sourcefile: "program.ts", loader: "ts" },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    write: false,
-    logLevel: "silent",
-  });
+  const result = await bundleForBrowser(program, { resolveDir: ROOT, sourcefile: "program.ts", loader: "ts" });
   return result.outputFiles[0]?.text ?? "";
 }
 

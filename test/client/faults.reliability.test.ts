@@ -1,45 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import {
   AuthleteApiError,
   AuthleteInvalidResponseError,
   AuthleteNetworkError,
   AuthleteRedirectError,
   AuthleteTimeoutError,
-  createTokenClient,
   DEFAULT_MAX_RESPONSE_BYTES,
-  type TokenClientOptions,
-  type TokenRequest,
 } from "../../src/index.js";
-import { ACCESS_TOKEN, CLIENT_SECRET, caught, faultCase, unhandledRejections } from "../helpers/fault-case.js";
-import type { FaultServer, FaultServerOptions } from "../helpers/fault-server.js";
+import {
+  ACCESS_TOKEN,
+  CLIENT_SECRET,
+  caught,
+  faultClient,
+  OK_BODY,
+  REQUEST,
+  useFaultCases,
+} from "../helpers/fault-case.js";
+import type { FaultServer } from "../helpers/fault-server.js";
 
 const CATEGORY = "Client: faults";
-const REQUEST: TokenRequest = {
-  parameters: "grant_type=authorization_code&code=Sp1x-one-time-code&redirect_uri=https%3A%2F%2Fapp.example%2Fcb",
-  clientId: "26478243745571",
-  clientSecret: CLIENT_SECRET,
-};
-const OK_BODY = { resultCode: "A050001", resultMessage: "[A050001] ok", action: "OK", responseContent: "{}" };
-
-let unhandled: ReturnType<typeof unhandledRejections>;
-beforeAll(() => {
-  unhandled = unhandledRejections();
-});
-afterAll(() => unhandled.uninstall());
-
-function client(server: FaultServer, options: Partial<TokenClientOptions> = {}) {
-  return createTokenClient({ serviceId: "715948317", accessToken: ACCESS_TOKEN, baseUrl: server.url, ...options });
-}
-
-/** One fault case in this file's category. */
-function fault(
-  name: string,
-  server: FaultServerOptions,
-  body: Parameters<typeof faultCase>[1],
-  extra: { idleToo?: boolean; releaseMs?: number } = {},
-) {
-  it(name, () => faultCase({ category: CATEGORY, name, server, unhandled, ...extra }, body));
-}
+const fault = useFaultCases(CATEGORY);
 
 /** The server did receive the secrets, so their absence from the errors means something. */
 function expectSecretsSent(server: FaultServer) {
@@ -56,7 +36,7 @@ describe("the client against a faulty Authlete", () => {
       ],
     },
     async ({ server }) => {
-      const error = await caught(client(server).process(REQUEST));
+      const error = await caught(faultClient(server).process(REQUEST));
       expect(error).toBeInstanceOf(AuthleteApiError);
       expect(error).toMatchObject({ code: "AUTHLETE_API_ERROR", status: 500, resultCode: "A001101" });
       expect((error as AuthleteApiError).retryAfter).toBeUndefined();
@@ -78,7 +58,7 @@ describe("the client against a faulty Authlete", () => {
       ],
     },
     async ({ server }) => {
-      const error = await caught(client(server).process(REQUEST));
+      const error = await caught(faultClient(server).process(REQUEST));
       expect(error).toBeInstanceOf(AuthleteApiError);
       expect(error).toMatchObject({ status: 500, resultCode: undefined, resultMessage: undefined });
       expect((error as Error).message).toBe("Authlete answered HTTP 500");
@@ -90,7 +70,7 @@ describe("the client against a faulty Authlete", () => {
     "200 with a body that is not JSON → AuthleteInvalidResponseError NOT_JSON",
     { script: [{ kind: "answer", status: 200, headers: { "content-type": "text/plain" }, body: "OK then" }] },
     async ({ server }) => {
-      const error = await caught(client(server).process(REQUEST));
+      const error = await caught(faultClient(server).process(REQUEST));
       expect(error).toBeInstanceOf(AuthleteInvalidResponseError);
       expect(error).toMatchObject({ code: "AUTHLETE_INVALID_RESPONSE", status: 200, reason: "NOT_JSON" });
       return [error];
@@ -101,7 +81,7 @@ describe("the client against a faulty Authlete", () => {
     "truncated body (Content-Length not reached, then FIN) → AuthleteInvalidResponseError TRUNCATED",
     { script: [{ kind: "truncate", declared: 400, body: '{"resultCode":"A050001","action":"O' }] },
     async ({ server }) => {
-      const error = await caught(client(server).process(REQUEST));
+      const error = await caught(faultClient(server).process(REQUEST));
       expect(error).toBeInstanceOf(AuthleteInvalidResponseError);
       expect(error).toMatchObject({ status: 200, reason: "TRUNCATED" });
       expect((error as Error).message).toMatch(/cut short/);
@@ -113,7 +93,7 @@ describe("the client against a faulty Authlete", () => {
     "JSON cut short inside a complete HTTP message → AuthleteInvalidResponseError NOT_JSON",
     { script: [{ kind: "answer", status: 200, body: '{"resultCode":"A050001","action":"O' }] },
     async ({ server }) => {
-      const error = await caught(client(server).process(REQUEST));
+      const error = await caught(faultClient(server).process(REQUEST));
       expect(error).toMatchObject({ name: "AuthleteInvalidResponseError", reason: "NOT_JSON" });
       return [error];
     },
@@ -123,7 +103,7 @@ describe("the client against a faulty Authlete", () => {
     "connection reset mid-body → AuthleteNetworkError (request was sent)",
     { script: [{ kind: "reset-mid-body", declared: 400, body: '{"resultCode":"A050001",' }] },
     async ({ server }) => {
-      const error = await caught(client(server).process(REQUEST));
+      const error = await caught(faultClient(server).process(REQUEST));
       expect(error).toBeInstanceOf(AuthleteNetworkError);
       expect(error).toMatchObject({ code: "AUTHLETE_NETWORK_ERROR", requestNotSent: false });
       expect((error as Error).message).toMatch(/while reading its answer/);
@@ -135,7 +115,7 @@ describe("the client against a faulty Authlete", () => {
     "reset mid-body of a `Connection: close` answer → TRUNCATED (undici cannot tell it from an early close)",
     { script: [{ kind: "reset-mid-body", declared: 400, body: '{"resultCode":"A050001",', connectionClose: true }] },
     async ({ server }) => {
-      const error = await caught(client(server).process(REQUEST));
+      const error = await caught(faultClient(server).process(REQUEST));
       expect(error).toMatchObject({ name: "AuthleteInvalidResponseError", reason: "TRUNCATED" });
       return [error];
     },
@@ -145,8 +125,8 @@ describe("the client against a faulty Authlete", () => {
     "request received, then the connection dropped without an answer → AuthleteNetworkError",
     { script: [{ kind: "drop" }, { kind: "drop", reset: true }] },
     async ({ server }) => {
-      const closed = await caught(client(server).process(REQUEST));
-      const reset = await caught(client(server).process(REQUEST));
+      const closed = await caught(faultClient(server).process(REQUEST));
+      const reset = await caught(faultClient(server).process(REQUEST));
       for (const error of [closed, reset]) {
         expect(error).toBeInstanceOf(AuthleteNetworkError);
         expect(error).toMatchObject({ requestNotSent: false });
@@ -161,7 +141,7 @@ describe("the client against a faulty Authlete", () => {
     { script: [{ kind: "no-answer" }], holdMs: 10_000 },
     async ({ server }) => {
       const started = performance.now();
-      const error = await caught(client(server, { timeoutMs: 300 }).process(REQUEST));
+      const error = await caught(faultClient(server, { timeoutMs: 300 }).process(REQUEST));
       const elapsed = performance.now() - started;
       expect(error).toBeInstanceOf(AuthleteTimeoutError);
       expect(error).toMatchObject({ code: "AUTHLETE_TIMEOUT", timeoutMs: 300 });
@@ -182,7 +162,7 @@ describe("the client against a faulty Authlete", () => {
     { script: [{ kind: "drip", intervalMs: 50, chunk: " ", maxChunks: 200 }] },
     async ({ server }) => {
       const started = performance.now();
-      const error = await caught(client(server, { timeoutMs: 400 }).process(REQUEST));
+      const error = await caught(faultClient(server, { timeoutMs: 400 }).process(REQUEST));
       const elapsed = performance.now() - started;
       expect(error).toBeInstanceOf(AuthleteTimeoutError);
       expect(elapsed).toBeLessThan(5_000);
@@ -195,7 +175,7 @@ describe("the client against a faulty Authlete", () => {
     { script: [{ kind: "drip", intervalMs: 50, chunk: " ", maxChunks: 200, contentLength: true }] },
     async ({ server }) => {
       const started = performance.now();
-      const error = await caught(client(server, { timeoutMs: 400 }).process(REQUEST));
+      const error = await caught(faultClient(server, { timeoutMs: 400 }).process(REQUEST));
       expect(error).toBeInstanceOf(AuthleteTimeoutError);
       expect(performance.now() - started).toBeLessThan(5_000);
       return [error];
@@ -207,7 +187,7 @@ describe("the client against a faulty Authlete", () => {
     { script: [{ kind: "big", bytes: 5_000_000, chunked: false }] },
     async ({ server }) => {
       expect(DEFAULT_MAX_RESPONSE_BYTES).toBeLessThan(5_000_000);
-      const error = await caught(client(server).process(REQUEST));
+      const error = await caught(faultClient(server).process(REQUEST));
       expect(error).toBeInstanceOf(AuthleteInvalidResponseError);
       expect(error).toMatchObject({ status: 200, reason: "TOO_LARGE" });
       expect((error as Error).message).toMatch(/maxResponseBytes \(2097152 bytes\).*Content-Length is 5000000/);
@@ -219,7 +199,7 @@ describe("the client against a faulty Authlete", () => {
     "a 5 MB chunked body (no Content-Length) → TOO_LARGE once counted past the cap, stream cancelled",
     { script: [{ kind: "big", bytes: 5_000_000, chunked: true }] },
     async ({ server }) => {
-      const error = await caught(client(server).process(REQUEST));
+      const error = await caught(faultClient(server).process(REQUEST));
       expect(error).toMatchObject({ name: "AuthleteInvalidResponseError", reason: "TOO_LARGE" });
       expect((error as Error).message).toMatch(/reading stopped/);
       return [error];
@@ -236,11 +216,11 @@ describe("the client against a faulty Authlete", () => {
     },
     async ({ server }) => {
       const size = Buffer.byteLength(`${JSON.stringify(OK_BODY)}     `);
-      const c = client(server, { maxResponseBytes: size });
+      const c = faultClient(server, { maxResponseBytes: size });
       await expect(c.process(REQUEST)).resolves.toEqual(OK_BODY);
       const error = await caught(c.process(REQUEST));
       expect(error).toMatchObject({ name: "AuthleteInvalidResponseError", reason: "TOO_LARGE" });
-      expect(() => client(server, { maxResponseBytes: 0 })).toThrow(/maxResponseBytes/);
+      expect(() => faultClient(server, { maxResponseBytes: 0 })).toThrow(/maxResponseBytes/);
       return [error];
     },
   );
@@ -258,7 +238,7 @@ describe("the client against a faulty Authlete", () => {
       ],
     },
     async ({ server }) => {
-      const error = await caught(client(server).process(REQUEST));
+      const error = await caught(faultClient(server).process(REQUEST));
       expect(error).toBeInstanceOf(AuthleteApiError);
       expect(error).toMatchObject({ status: 503, retryAfter: 3, resultCode: undefined });
       return [error];
@@ -281,7 +261,7 @@ describe("the client against a faulty Authlete", () => {
       ],
     },
     async ({ server }) => {
-      const error = await caught(client(server).process(REQUEST));
+      const error = await caught(faultClient(server).process(REQUEST));
       expect(error).toBeInstanceOf(AuthleteInvalidResponseError);
       expect(error).toMatchObject({ status: 200, reason: "INVALID_UTF8" });
       return [error];
@@ -303,7 +283,7 @@ describe("the client against a faulty Authlete", () => {
       );
       const errors: unknown[] = [];
       for (const status of [301, 302, 303, 307, 308]) {
-        const error = await caught(client(server).process(REQUEST));
+        const error = await caught(faultClient(server).process(REQUEST));
         expect(error).toBeInstanceOf(AuthleteRedirectError);
         expect(error).toMatchObject({ code: "AUTHLETE_REDIRECT", status });
         errors.push(error);
@@ -324,12 +304,12 @@ describe("the client against a faulty Authlete", () => {
         { kind: "answer", status: 400, body: { resultCode: "A001201", resultMessage: `[A001201] bad: ${echo}` } },
         { kind: "answer", status: 200, body: echo },
       ]);
-      const rejected = await caught(client(server).process(REQUEST));
+      const rejected = await caught(faultClient(server).process(REQUEST));
       expect(rejected).toMatchObject({ name: "AuthleteApiError", status: 400, resultCode: "A001201" });
       expect((rejected as AuthleteApiError).resultMessage).toBe(
         "[A001201] bad: Authorization: Bearer [REDACTED]; client_secret=[REDACTED]",
       );
-      const garbled = await caught(client(server).process(REQUEST));
+      const garbled = await caught(faultClient(server).process(REQUEST));
       expect(garbled).toMatchObject({ name: "AuthleteInvalidResponseError", reason: "NOT_JSON" });
       expect((garbled as Error).cause).toBeInstanceOf(SyntaxError);
       return [rejected, garbled];
@@ -351,7 +331,7 @@ describe("the client against a faulty Authlete", () => {
         { kind: "answer" as const, status: 200, body: OK_BODY },
       ];
       server.setScript([...faults, ...faults]);
-      const c = client(server, { timeoutMs: 800 });
+      const c = faultClient(server, { timeoutMs: 800 });
       const outcomes = await Promise.all(
         Array.from({ length: 12 }, (_, i) =>
           c.process({ ...REQUEST, clientId: `client-${i}` }).then(
@@ -383,10 +363,10 @@ describe("the client against a faulty Authlete", () => {
         { kind: "answer", status: 429, headers: { "retry-after": "7" }, body: { resultCode: "A001301" } },
         { kind: "answer", status: 503, headers: { "retry-after": date.toUTCString() }, body: "" },
       ]);
-      const tooMany = await caught(client(server).process(REQUEST));
+      const tooMany = await caught(faultClient(server).process(REQUEST));
       expect(tooMany).toBeInstanceOf(AuthleteApiError);
       expect(tooMany).toMatchObject({ status: 429, retryAfter: 7, resultCode: "A001301" });
-      const unavailable = await caught(client(server).process(REQUEST));
+      const unavailable = await caught(faultClient(server).process(REQUEST));
       expect(unavailable).toMatchObject({ name: "AuthleteApiError", status: 503 });
       const seconds = (unavailable as AuthleteApiError).retryAfter ?? -1;
       expect(seconds).toBeGreaterThanOrEqual(115);

@@ -1,5 +1,5 @@
 import { createServer } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { failedBeforeSending } from "../../src/errors.js";
 import {
   AuthleteApiError,
@@ -11,38 +11,18 @@ import {
   parseRetryAfter,
   type RetryOptions,
   type TokenClientOptions,
-  type TokenRequest,
   withRetries,
 } from "../../src/index.js";
 import { backoffDelayMs, resolveRetryPolicy, retryDelayMs } from "../../src/retry.js";
-import { ACCESS_TOKEN, CLIENT_SECRET, caught, faultCase, unhandledRejections } from "../helpers/fault-case.js";
-import { type Fault, type FaultServer, type FaultServerOptions, startFaultServer } from "../helpers/fault-server.js";
+import { caught, faultClient, OK_BODY, REQUEST, useFaultCases } from "../helpers/fault-case.js";
+import { type Fault, type FaultServer, startFaultServer } from "../helpers/fault-server.js";
 
 const CATEGORY = "Client: retries";
-const REQUEST: TokenRequest = {
-  parameters: "grant_type=authorization_code&code=Sp1x-one-time-code&redirect_uri=https%3A%2F%2Fapp.example%2Fcb",
-  clientId: "26478243745571",
-  clientSecret: CLIENT_SECRET,
-};
-const OK_BODY = { resultCode: "A050001", resultMessage: "[A050001] ok", action: "OK", responseContent: "{}" };
 const OK: Fault = { kind: "answer", status: 200, body: OK_BODY };
 /** Waits driven by the Retry-After header alone: the jitter contributes nothing. */
 const NO_JITTER: RetryOptions = { limit: 3, baseDelayMs: 50, maxDelayMs: 2_000, random: () => 0 };
 
-let unhandled: ReturnType<typeof unhandledRejections>;
-beforeAll(() => {
-  unhandled = unhandledRejections();
-});
-afterAll(() => unhandled.uninstall());
-
-function client(target: FaultServer | string, options: Partial<TokenClientOptions> = {}) {
-  const baseUrl = typeof target === "string" ? target : target.url;
-  return createTokenClient({ serviceId: "715948317", accessToken: ACCESS_TOKEN, baseUrl, ...options });
-}
-
-function retryCase(name: string, server: FaultServerOptions, body: Parameters<typeof faultCase>[1]) {
-  it(name, () => faultCase({ category: CATEGORY, name, server, unhandled }, body));
-}
+const retryCase = useFaultCases(CATEGORY);
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -66,7 +46,7 @@ describe("opt-in retries: what is retried", () => {
     "429 with Retry-After: 1 is retried after at least 1 s, then succeeds",
     { script: [{ kind: "answer", status: 429, headers: { "retry-after": "1" }, body: { resultCode: "A001301" } }, OK] },
     async ({ server }) => {
-      await expect(client(server, { retry: withRetries(NO_JITTER) }).process(REQUEST)).resolves.toEqual(OK_BODY);
+      await expect(faultClient(server, { retry: withRetries(NO_JITTER) }).process(REQUEST)).resolves.toEqual(OK_BODY);
       expect(server.requests).toHaveLength(2);
       const [gap = 0] = gaps(server);
       expect(gap).toBeGreaterThanOrEqual(995);
@@ -88,9 +68,9 @@ describe("opt-in retries: what is retried", () => {
       ],
     },
     async ({ server }) => {
-      await expect(client(server, { retry: withRetries(NO_JITTER) }).process(REQUEST)).resolves.toEqual(OK_BODY);
+      await expect(faultClient(server, { retry: withRetries(NO_JITTER) }).process(REQUEST)).resolves.toEqual(OK_BODY);
       await expect(
-        client(server, {
+        faultClient(server, {
           retry: withRetries({ limit: 1, baseDelayMs: 200, maxDelayMs: 200, random: () => 0.5 }),
         }).process(REQUEST),
       ).resolves.toEqual(OK_BODY);
@@ -114,7 +94,7 @@ describe("opt-in retries: what is retried", () => {
     },
     async ({ server }) => {
       const started = performance.now();
-      const error = await caught(client(server, { retry: withRetries(NO_JITTER) }).process(REQUEST));
+      const error = await caught(faultClient(server, { retry: withRetries(NO_JITTER) }).process(REQUEST));
       expect(performance.now() - started).toBeLessThan(1_500);
       expect(error).toBeInstanceOf(AuthleteApiError);
       expect(error).toMatchObject({ status: 429, retryAfter: 5 });
@@ -141,7 +121,7 @@ describe("opt-in retries: what is retried", () => {
         }
       };
       try {
-        const c = client(`http://127.0.0.1:${port}`, {
+        const c = faultClient(`http://127.0.0.1:${port}`, {
           fetch: watched,
           retry: withRetries({ limit: 2, baseDelayMs: 100, random: () => 0.5 }),
         });
@@ -172,7 +152,7 @@ describe("opt-in retries: what is retried", () => {
         return fetch(input, init);
       };
       const error = await caught(
-        client(`http://127.0.0.1:${port}`, {
+        faultClient(`http://127.0.0.1:${port}`, {
           fetch: counted,
           retry: withRetries({ limit: 2, baseDelayMs: 20 }),
         }).process(REQUEST),
@@ -199,7 +179,7 @@ describe("opt-in retries: what is retried", () => {
         });
       };
       const notFound = await caught(
-        client("https://authlete.invalid", {
+        faultClient("https://authlete.invalid", {
           fetch: dnsFailure,
           retry: withRetries({ limit: 2, baseDelayMs: 10 }),
         }).process(REQUEST),
@@ -212,7 +192,7 @@ describe("opt-in retries: what is retried", () => {
         throw new TypeError("Failed to fetch");
       };
       const unknown = await caught(
-        client("https://authlete.invalid", {
+        faultClient("https://authlete.invalid", {
           fetch: opaque,
           retry: withRetries({ limit: 2, baseDelayMs: 10 }),
         }).process(REQUEST),
@@ -231,7 +211,7 @@ describe("opt-in retries: what is never retried (Authlete may have processed it)
       server.setScript([{ kind: "answer", status, body: { resultCode: "A001101" } }, OK]);
       const before = server.requests.length;
       const error = await caught(
-        client(server, { retry: withRetries({ limit: 3, baseDelayMs: 10 }) }).process(REQUEST),
+        faultClient(server, { retry: withRetries({ limit: 3, baseDelayMs: 10 }) }).process(REQUEST),
       );
       expect(error).toMatchObject({ name: "AuthleteApiError", status });
       await pause(100); // a retry would have come by now (baseDelayMs 10)
@@ -246,7 +226,7 @@ describe("opt-in retries: what is never retried (Authlete may have processed it)
     { script: [{ kind: "no-answer" }], otherwise: OK },
     async ({ server }) => {
       const error = await caught(
-        client(server, { timeoutMs: 300, retry: withRetries({ limit: 3, baseDelayMs: 10 }) }).process(REQUEST),
+        faultClient(server, { timeoutMs: 300, retry: withRetries({ limit: 3, baseDelayMs: 10 }) }).process(REQUEST),
       );
       expect(error).toBeInstanceOf(AuthleteTimeoutError);
       await pause(200);
@@ -260,7 +240,7 @@ describe("opt-in retries: what is never retried (Authlete may have processed it)
     { script: [{ kind: "reset-mid-body", declared: 300, body: '{"action":"OK",' }], otherwise: OK },
     async ({ server }) => {
       const error = await caught(
-        client(server, { retry: withRetries({ limit: 3, baseDelayMs: 10 }) }).process(REQUEST),
+        faultClient(server, { retry: withRetries({ limit: 3, baseDelayMs: 10 }) }).process(REQUEST),
       );
       expect(error).toMatchObject({ name: "AuthleteNetworkError", requestNotSent: false });
       await pause(200);
@@ -273,7 +253,7 @@ describe("opt-in retries: what is never retried (Authlete may have processed it)
     "a request the server received and then dropped (FIN or RST) is not retried: one request each",
     { script: [{ kind: "drop" }, OK, { kind: "drop", reset: true }, OK] },
     async ({ server }) => {
-      const c = client(server, { retry: withRetries({ limit: 3, baseDelayMs: 10 }) });
+      const c = faultClient(server, { retry: withRetries({ limit: 3, baseDelayMs: 10 }) });
       const closed = await caught(c.process(REQUEST));
       await pause(200);
       expect(server.requests).toHaveLength(1);
@@ -299,12 +279,12 @@ describe("opt-in retries: what is never retried (Authlete may have processed it)
       ],
     },
     async ({ server }) => {
-      const byDefault = await caught(client(server).process(REQUEST));
+      const byDefault = await caught(faultClient(server).process(REQUEST));
       expect(byDefault).toMatchObject({ status: 429 });
       expect(server.requests).toHaveLength(1);
-      await expect(client(server).process(REQUEST)).resolves.toEqual(OK_BODY);
+      await expect(faultClient(server).process(REQUEST)).resolves.toEqual(OK_BODY);
       const perCall = await caught(
-        client(server, { retry: withRetries(NO_JITTER) }).process(REQUEST, { retry: false }),
+        faultClient(server, { retry: withRetries(NO_JITTER) }).process(REQUEST, { retry: false }),
       );
       expect(perCall).toMatchObject({ status: 503 });
       expect(server.requests).toHaveLength(3);
@@ -322,7 +302,7 @@ describe("opt-in retries: backoff, and the time limit", () => {
       const policy = { limit: 3, baseDelayMs: 100, maxDelayMs: 300 };
       server.setScript([unavailable, unavailable, unavailable, OK]);
       await expect(
-        client(server, { retry: withRetries({ ...policy, random: () => 0.999 }) }).process(REQUEST),
+        faultClient(server, { retry: withRetries({ ...policy, random: () => 0.999 }) }).process(REQUEST),
       ).resolves.toEqual(OK_BODY);
       const slow = gaps(server);
       // Ceilings 100, 200, then 300 (400 capped), each × 0.999.
@@ -335,7 +315,7 @@ describe("opt-in retries: backoff, and the time limit", () => {
       server.setScript([unavailable, unavailable, unavailable, OK]);
       const first = server.requests.length;
       await expect(
-        client(server, { retry: withRetries({ ...policy, random: () => 0 }) }).process(REQUEST),
+        faultClient(server, { retry: withRetries({ ...policy, random: () => 0 }) }).process(REQUEST),
       ).resolves.toEqual(OK_BODY);
       const fast = gaps(server).slice(first);
       expect(fast).toHaveLength(3);
@@ -354,7 +334,7 @@ describe("opt-in retries: backoff, and the time limit", () => {
       setTimeout(() => controller.abort(reason), 300);
       const started = performance.now();
       const error = await caught(
-        client(server, { retry: withRetries({ ...NO_JITTER, maxDelayMs: 5_000 }) }).process(REQUEST, {
+        faultClient(server, { retry: withRetries({ ...NO_JITTER, maxDelayMs: 5_000 }) }).process(REQUEST, {
           signal: controller.signal,
         }),
       );
@@ -372,7 +352,9 @@ describe("opt-in retries: backoff, and the time limit", () => {
     async ({ server }) => {
       const started = performance.now();
       const error = await caught(
-        client(server, { timeoutMs: 1_500, retry: withRetries({ ...NO_JITTER, maxDelayMs: 5_000 }) }).process(REQUEST),
+        faultClient(server, { timeoutMs: 1_500, retry: withRetries({ ...NO_JITTER, maxDelayMs: 5_000 }) }).process(
+          REQUEST,
+        ),
       );
       // Not a timeout 1.5 s in, nor the 503 after a 2 s wait: the 503 at once.
       expect(error).toMatchObject({ name: "AuthleteApiError", status: 503, retryAfter: 2 });
@@ -389,7 +371,7 @@ describe("opt-in retries: backoff, and the time limit", () => {
     async ({ server }) => {
       const started = performance.now();
       const error = await caught(
-        client(server, {
+        faultClient(server, {
           timeoutMs: 1_500,
           retry: withRetries({ limit: 3, baseDelayMs: 300, maxDelayMs: 300, random: () => 0.999 }),
         }).process(REQUEST),

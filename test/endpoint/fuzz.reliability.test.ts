@@ -17,6 +17,7 @@ import {
   type TokenEndpointOptions,
   toNodeHandler,
 } from "../../src/index.js";
+import { parseOptionFields } from "../helpers/arbitraries.js";
 import { recordOutcome } from "../helpers/reliability.js";
 import { exposeForScan } from "../helpers/secret-scan.js";
 import { ISSUED_TOKEN_PREFIX, RELIABILITY_ACCESS_TOKEN, RELIABILITY_CLIENT_SECRET } from "../helpers/secrets.js";
@@ -234,15 +235,7 @@ const AUTHLETE_FAILURES = new Set<Behaviour>([
 const endpointOptions: fc.Arbitrary<Partial<TokenEndpointOptions>> = fc
   .record(
     {
-      maxBodyBytes: fc.oneof(fc.integer({ min: 0, max: 400 }), fc.constant(65_536)),
-      basicCredentialsFormEncoded: fc.boolean(),
-      trustForwardedHeaders: fc.constantFrom(
-        false as const,
-        { header: "forwarded" as const },
-        { header: "x-forwarded" as const, hops: 2 },
-      ),
-      clientCertificate: fc.constantFrom<"x-ssl-cert" | "client-cert">("x-ssl-cert", "client-cert"),
-      realm: anyValue,
+      ...parseOptionFields(fc.oneof(fc.integer({ min: 0, max: 400 }), fc.constant(65_536)), anyValue),
       tokenEndpointUrl: fc.constantFrom("https://as.example.com/token", "http://127.0.0.1:8080/token?x=1#f"),
     },
     { requiredKeys: [] },

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type ParseTokenRequestOptions, parseTokenRequest, TokenEndpointError } from "../../src/index.js";
+import { parseOptionFields } from "../helpers/arbitraries.js";
 
 // Any byte a header value may hold (no NUL, CR or LF), including obs-text.
 const headerChar = fc
@@ -42,17 +43,7 @@ const body = fc.oneof(
   fc.uint8Array({ maxLength: 200 }),
 );
 const options: fc.Arbitrary<ParseTokenRequestOptions> = fc.record(
-  {
-    maxBodyBytes: fc.integer({ min: 0, max: 300 }),
-    basicCredentialsFormEncoded: fc.boolean(),
-    trustForwardedHeaders: fc.constantFrom(
-      false as const,
-      { header: "forwarded" as const },
-      { header: "x-forwarded" as const, hops: 2 },
-    ),
-    clientCertificate: fc.constantFrom<"x-ssl-cert" | "client-cert">("x-ssl-cert", "client-cert"),
-    realm: anyValue,
-  },
+  parseOptionFields(fc.integer({ min: 0, max: 300 }), anyValue),
   { requiredKeys: [] },
 );
 

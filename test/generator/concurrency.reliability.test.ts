@@ -7,22 +7,16 @@
 import { mkdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { lockPath } from "../../scripts/lib/run/lock.js";
 import {
-  cacheLeftovers,
-  classify,
   deadPid,
-  killLeftovers,
+  debris,
   manifestDisagreements,
-  type Outputs,
-  prepareProject,
-  readOutputs,
-  referenceOutputs,
   seededRandom,
   sleep,
   startGenerate,
-  tempFiles,
+  useGeneratorRuns,
   writeOutputs,
 } from "../helpers/generator-runs.js";
 import { type RunResult, runGenerate } from "../helpers/project.js";
@@ -32,31 +26,18 @@ const ROUNDS_PER_KIND = 7;
 const SEED = 0xc0c0_2026;
 const CATEGORY = "Pipeline: concurrency";
 
-let refs: { a: Outputs; b: Outputs; durationMs: number };
-const cleanups: Array<() => Promise<void>> = [];
-beforeAll(async () => {
-  refs = await referenceOutputs();
-});
-afterAll(async () => {
-  await killLeftovers(); // a failed test may have left a run going (or stopped)
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function project() {
-  const copy = await prepareProject("b");
-  cleanups.push(copy.cleanup);
-  return copy;
-}
+const runs = useGeneratorRuns();
+const project = () => runs.project("b");
 
 /** Everything that must hold once both runs of a round are done; returns what does not. */
 async function consistency(dir: string, expected: "a" | "b"): Promise<string[]> {
   const problems: string[] = [];
-  for (const [file, version] of classify(await readOutputs(dir), refs)) {
+  for (const [file, version] of await runs.versions(dir)) {
     if (version !== expected)
       problems.push(`${file} is ${version === "other" ? "torn or missing" : `version ${version}`}`);
   }
   problems.push(...(await manifestDisagreements(dir)));
-  const left = [...(await tempFiles(dir)), ...(await cacheLeftovers(dir))];
+  const left = await debris(dir);
   if (left.length > 0) problems.push(`left behind: ${left.join(", ")}`);
   return problems;
 }
@@ -81,7 +62,7 @@ describe("two generate runs at once on the same tree", () => {
       const problems: string[] = [];
       // Start from outputs that are out of date, so both runs have something to write.
       await setSpec(kind === "spec saved between the two starts" ? "a" : "b");
-      await writeOutputs(dir, kind === "spec saved between the two starts" ? refs.b : refs.a);
+      await writeOutputs(dir, kind === "spec saved between the two starts" ? runs.refs.b : runs.refs.a);
       const gap = random() * 200;
       const first = startGenerate(["--force"], dir);
       let second: ReturnType<typeof startGenerate>;
@@ -137,7 +118,7 @@ describe("two generate runs at once on the same tree", () => {
     const failures: string[] = [];
     for (let i = 0; i < tries; i++) {
       await setSpec("a");
-      await writeOutputs(dir, refs.b);
+      await writeOutputs(dir, runs.refs.b);
       const run = startGenerate(["--force"], dir);
       await run.waitFor("✓ authlete-token: generated/authlete-token.ts");
       await setSpec("b");
@@ -150,7 +131,7 @@ describe("two generate runs at once on the same tree", () => {
       if (!disagreements.some((d) => d === "no manifest" || d.includes("disagrees"))) {
         problems.push("the manifest agrees with a tree whose outputs are not from its spec");
       }
-      const left = [...(await tempFiles(dir)), ...(await cacheLeftovers(dir))];
+      const left = await debris(dir);
       if (left.length > 0) problems.push(`left behind: ${left.join(", ")}`);
       if (problems.length > 0) failures.push(`try ${i}: ${problems.join("; ")}`);
     }
@@ -178,7 +159,7 @@ describe("a run paused halfway through its writes while another runs", () => {
     let lost = 0;
     for (let i = 0; i < tries; i++) {
       await setSpec("a");
-      await writeOutputs(dir, refs.b);
+      await writeOutputs(dir, runs.refs.b);
       const first = startGenerate(["--force"], dir);
       if (!(await first.waitFor("✓ authlete-token: generated/authlete-token.ts"))) {
         failures.push(`try ${i}: the first run never wrote (${first.stderr()})`);
@@ -188,7 +169,7 @@ describe("a run paused halfway through its writes while another runs", () => {
       await setSpec("b");
       const second = startGenerate(["--force"], dir);
       // Long enough for a whole run of B when nothing holds it back.
-      await sleep(Math.max(3_000, refs.durationMs * 2));
+      await sleep(Math.max(3_000, runs.refs.durationMs * 2));
       first.child.kill("SIGCONT");
       const [x, y] = await Promise.all([first.exited, second.exited]);
       const problems: string[] = [];

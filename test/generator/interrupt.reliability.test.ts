@@ -6,25 +6,21 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { hostname, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { lockPath } from "../../scripts/lib/run/lock.js";
 import { CACHE_DIR, manifestPath } from "../../scripts/lib/run/manifest.js";
 import { removeStaleTempFiles } from "../../scripts/lib/write/atomic-write.js";
 import {
   cacheLeftovers,
-  classify,
   deadPid,
-  killLeftovers,
+  debris,
   manifestDisagreements,
   OUTPUTS,
-  type Outputs,
-  prepareProject,
-  readOutputs,
-  referenceOutputs,
   seededRandom,
   sleep,
   startGenerate,
   tempFiles,
+  useGeneratorRuns,
   writeOutputs,
 } from "../helpers/generator-runs.js";
 import { ROOT, runGenerate } from "../helpers/project.js";
@@ -38,33 +34,18 @@ const CATEGORY = "Pipeline: interruption";
 /** The line `generate` prints right after it replaced the generated file, before the reports and the manifest. */
 const WROTE_OUTPUT = "✓ authlete-token: generated/authlete-token.ts";
 
-let refs: { a: Outputs; b: Outputs; durationMs: number };
-const cleanups: Array<() => Promise<void>> = [];
-
-beforeAll(async () => {
-  refs = await referenceOutputs();
-});
-afterAll(async () => {
-  await killLeftovers(); // a failed test may have left a run going (or stopped)
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const runs = useGeneratorRuns();
 
 /** A copy whose spec is version b while its outputs on disk are version a's. */
 async function staleProject() {
-  const project = await prepareProject("b");
-  cleanups.push(project.cleanup);
-  await writeOutputs(project.dir, refs.a);
+  const project = await runs.project("b");
+  await writeOutputs(project.dir, runs.refs.a);
   return project;
 }
 
 function median(values: number[]): string {
   const sorted = [...values].sort((x, y) => x - y);
   return (sorted[Math.floor(sorted.length / 2)] ?? 0).toFixed(0);
-}
-
-/** Debris a run may leave: temporary files in the copy, a lock or temporary file in the cache. */
-async function debris(dir: string) {
-  return [...(await tempFiles(dir)), ...(await cacheLeftovers(dir))];
 }
 
 describe("generate killed with SIGKILL at random points", () => {
@@ -95,11 +76,11 @@ describe("generate killed with SIGKILL at random points", () => {
       let sinceRecovery = 0;
       // How long a run takes to write the generated file under the current load, updated by
       // every "writing" kill (the reference run ran alone).
-      let writesAtMs = refs.durationMs;
+      let writesAtMs = runs.refs.durationMs;
       for (let i = lane; i < plan.length; i += 2) {
         const step = plan[i];
         if (!step) continue;
-        await writeOutputs(project.dir, refs.a);
+        await writeOutputs(project.dir, runs.refs.a);
         const spawned = performance.now();
         const run = startGenerate(["--force"], project.dir);
         if (step.kind === "writing" && (await run.waitFor(WROTE_OUTPUT))) writesAtMs = performance.now() - spawned;
@@ -112,7 +93,7 @@ describe("generate killed with SIGKILL at random points", () => {
         if (run.stderr().includes("waiting for another generate")) {
           problems.push("waited for the lock of an earlier, killed run");
         }
-        const seen = classify(await readOutputs(project.dir), refs);
+        const seen = await runs.versions(project.dir);
         for (const [file, version] of seen) {
           if (version === "other") {
             problems.push(`${file} torn or missing`);
@@ -135,7 +116,7 @@ describe("generate killed with SIGKILL at random points", () => {
           if (next.code !== 0) problems.push(`the next run exited ${next.code}: ${next.stderr}`);
           if (next.stderr.includes("waiting for another generate"))
             problems.push("the next run waited for a dead lock");
-          const after = classify(await readOutputs(project.dir), refs);
+          const after = await runs.versions(project.dir);
           const notNew = [...after].filter(([, version]) => version !== "b").map(([file]) => file);
           if (notNew.length > 0) {
             problems.push(`not the new version after the next run: ${notNew.join(", ")}`);
@@ -161,7 +142,7 @@ describe("generate killed with SIGKILL at random points", () => {
         `seed ${SEED}; ${stats.beforeWrite} kills before the generated file was replaced, ${stats.afterWrite} after ` +
         `(${stats.timedAfterWrite} of them timed ones; ${stats.finished} runs had already finished); ${stats.debrisAfterKill} times debris (temporary files, a lock) ` +
         `was there after a kill; ${stats.nextRuns} normal runs after a kill completed the outputs and removed all of it ` +
-        `(median ${median(nextRunMs)} ms; reference run ${refs.durationMs.toFixed(0)} ms); ` +
+        `(median ${median(nextRunMs)} ms; reference run ${runs.refs.durationMs.toFixed(0)} ms); ` +
         "lost = outputs torn or missing after a kill, or not the new version after a normal run",
     });
     expect(failures).toEqual([]);
@@ -185,7 +166,7 @@ describe("writeFileAtomic killed in the middle of a large write", () => {
   // 16 MB (plus its fsync), so most kills do, and a writer that wrote in place would be caught.
   it("leaves the target with all of its old or all of its new bytes", async () => {
     const dir = await mkdtemp(join(tmpdir(), "atomic-kill-"));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    runs.removeAfterAll(() => rm(dir, { recursive: true, force: true }));
     const target = join(dir, "big.bin");
     const size = 16 * 1024 * 1024;
     const versions = { a: Buffer.alloc(size, "a"), b: Buffer.alloc(size, "b") };
@@ -262,10 +243,10 @@ describe("generate interrupted with SIGINT or SIGTERM", () => {
     let lost = 0;
     const timings: number[] = [];
     for (const { signal, code, when } of cases) {
-      await writeOutputs(project.dir, refs.a);
+      await writeOutputs(project.dir, runs.refs.a);
       const run = startGenerate(["--force"], project.dir);
       if (when === "writing") await run.waitFor(WROTE_OUTPUT);
-      else await sleep(refs.durationMs * 0.5);
+      else await sleep(runs.refs.durationMs * 0.5);
       const sent = performance.now();
       run.child.kill(signal);
       const timeout = sleep(10_000).then(() => undefined);
@@ -284,14 +265,14 @@ describe("generate interrupted with SIGINT or SIGTERM", () => {
           problems.push(`exit code ${exit.code} (${exit.signal})`);
         }
       }
-      const seen = classify(await readOutputs(project.dir), refs);
+      const seen = await runs.versions(project.dir);
       for (const [file, version] of seen) if (version === "other") problems.push(`${file} torn or missing`);
       lost += [...seen.values()].filter((v) => v === "other").length;
       const left = await debris(project.dir);
       if (left.length > 0) problems.push(`left behind: ${left.join(", ")}`);
       const next = await runGenerate([], project.dir);
       if (next.code !== 0) problems.push(`the next run exited ${next.code}`);
-      if ([...classify(await readOutputs(project.dir), refs).values()].some((v) => v !== "b")) {
+      if ([...(await runs.versions(project.dir)).values()].some((v) => v !== "b")) {
         problems.push("not the new version after the next run");
       }
       if (problems.length > 0) failures.push(`${signal} while ${when}: ${problems.join("; ")}`);

@@ -4,19 +4,15 @@
 // and leave nothing behind.
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
-  cacheLeftovers,
-  classify,
-  killLeftovers,
-  type Outputs,
-  prepareProject,
+  debris,
   readOutputs,
-  referenceOutputs,
   seededRandom,
   sleep,
   startGenerate,
   tempFiles,
+  useGeneratorRuns,
 } from "../helpers/generator-runs.js";
 import { recordOutcome } from "../helpers/reliability.js";
 
@@ -25,32 +21,27 @@ const SEED = 0x3a7c_2026;
 const CATEGORY = "Pipeline: watch";
 const WATCHING = "… watching";
 
-let refs: { a: Outputs; b: Outputs; durationMs: number };
-let project: Awaited<ReturnType<typeof prepareProject>>;
+// Whatever happens, no watcher outlives the tests: the runs' afterAll kills it.
+const runs = useGeneratorRuns();
+let project: Awaited<ReturnType<typeof runs.project>>;
 let watcher: ReturnType<typeof startGenerate>;
 
 beforeAll(async () => {
-  refs = await referenceOutputs();
-  project = await prepareProject("a");
+  project = await runs.project("a");
   watcher = startGenerate(["--watch"], project.dir);
   if (!(await watcher.waitFor(WATCHING, 60_000))) throw new Error(`watch did not start:\n${watcher.stderr()}`);
-});
-afterAll(async () => {
-  // Whatever happened, no watcher outlives the tests.
-  await killLeftovers();
-  await project?.cleanup();
 });
 
 /** Which version the generated file is (lint reports are rewritten by a failing pass too). */
 async function generatedVersion(): Promise<string> {
-  return classify(await readOutputs(project.dir), refs).get("generated/authlete-token.ts") ?? "missing";
+  return (await runs.versions(project.dir)).get("generated/authlete-token.ts") ?? "missing";
 }
 
 const passes = () => watcher.stdout().split(WATCHING).length - 1;
 
 /** Which version every output is now: "a", "b", or "mixed" / "other". */
 async function state(): Promise<string> {
-  const versions = new Set(classify(await readOutputs(project.dir), refs).values());
+  const versions = new Set((await runs.versions(project.dir)).values());
   return versions.size === 1 ? ([...versions][0] ?? "none") : "mixed";
 }
 
@@ -111,18 +102,18 @@ describe("generate --watch", () => {
     const settled = await settlesOn("b", mark); // the 100th save (i = 99) wrote version b
     const alive = watcher.isRunning();
     const during = passes() - before;
-    const debris = await tempFiles(project.dir);
+    const leftovers = await tempFiles(project.dir);
     recordOutcome({
       category: CATEGORY,
       name: `burst of ${SAVES} saves (two versions alternating)`,
       tried: 1,
-      passed: settled && alive && debris.length === 0 ? 1 : 0,
+      passed: settled && alive && leftovers.length === 0 ? 1 : 0,
       lost: settled ? 0 : 1,
       note: `seed ${SEED}; ${renames} saves by write-and-rename; ${during} passes ran; lost = outputs not settled on the last save`,
     });
     expect(alive).toBe(true);
     expect(settled).toBe(true);
-    expect(debris).toEqual([]);
+    expect(leftovers).toEqual([]);
   }, 180_000);
 
   it("recovers when a spec file is deleted and created again", async () => {
@@ -210,7 +201,7 @@ describe("generate --watch", () => {
     watcher.child.kill("SIGINT");
     const exit = await Promise.race([watcher.exited, sleep(10_000).then(() => undefined)]);
     const ms = exit ? exit.at - sent : Number.POSITIVE_INFINITY;
-    const left = [...(await tempFiles(project.dir)), ...(await cacheLeftovers(project.dir))];
+    const left = await debris(project.dir);
     recordOutcome({
       category: CATEGORY,
       name: "Ctrl-C while watching",

@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createTokenClient, type TokenClientOptions, type TokenRequest } from "../../src/index.js";
 import { type FaultServer, type FaultServerOptions, startFaultServer } from "./fault-server.js";
 import { recordOutcome } from "./reliability.js";
 import { exposeForScan } from "./secret-scan.js";
@@ -8,6 +9,22 @@ import { FAULT_ACCESS_TOKEN, FAULT_CLIENT_SECRET } from "./secrets.js";
 /** The secrets every fault case sends, and then looks for in what the client gave back. */
 export const ACCESS_TOKEN = FAULT_ACCESS_TOKEN;
 export const CLIENT_SECRET = FAULT_CLIENT_SECRET;
+
+/** The token request of the fault cases: an authorization code grant carrying the client secret. */
+export const REQUEST: TokenRequest = {
+  parameters: "grant_type=authorization_code&code=Sp1x-one-time-code&redirect_uri=https%3A%2F%2Fapp.example%2Fcb",
+  clientId: "26478243745571",
+  clientSecret: CLIENT_SECRET,
+};
+
+/** The body of a successful answer of Authlete's token API. */
+export const OK_BODY = { resultCode: "A050001", resultMessage: "[A050001] ok", action: "OK", responseContent: "{}" };
+
+/** A client of the fault cases' service, with their access token, sending to `target` (a fault server or a URL). */
+export function faultClient(target: FaultServer | string, options: Partial<TokenClientOptions> = {}) {
+  const baseUrl = typeof target === "string" ? target : target.url;
+  return createTokenClient({ serviceId: "715948317", accessToken: ACCESS_TOKEN, baseUrl, ...options });
+}
 
 /**
  * Counts unhandled promise rejections while installed. Install it once per file (`beforeAll`),
@@ -83,6 +100,30 @@ export interface CaseOptions {
 }
 
 const HANG = Symbol("hang");
+
+/**
+ * The setup of a test file of fault cases in `category`: counts unhandled rejections from its
+ * beforeAll to its afterAll, and returns the function that declares one case (a test running
+ * `faultCase`).
+ */
+export function useFaultCases(category: string) {
+  let unhandled: ReturnType<typeof unhandledRejections> | undefined;
+  beforeAll(() => {
+    unhandled = unhandledRejections();
+  });
+  afterAll(() => unhandled?.uninstall());
+  return (
+    name: string,
+    server: FaultServerOptions,
+    body: Parameters<typeof faultCase>[1],
+    extra: Pick<CaseOptions, "idleToo" | "releaseMs" | "watchdogMs" | "note"> = {},
+  ) => {
+    it(name, () => {
+      if (!unhandled) throw new Error("fault cases run after their file's beforeAll");
+      return faultCase({ category, name, server, unhandled, ...extra }, body);
+    });
+  };
+}
 
 /**
  * Runs one fault case: starts its server(s), runs `body` under a watchdog, then counts what was

@@ -1,13 +1,14 @@
 // Shared by the reliability tests of the generator: project copies with two spec versions whose
 // outputs differ in every file, a spawned `generate` that can be watched and killed, and the
 // checks for debris (temporary files, locks) and for the manifest.
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { lockPath } from "../../scripts/lib/run/lock.js";
 import { CACHE_DIR, manifestPath } from "../../scripts/lib/run/manifest.js";
-import { copyProject, ROOT, runGenerate } from "./project.js";
+import { copyProject, ROOT, runGenerate, startProcess } from "./project.js";
 
 /** Every file a run of `generate` writes in the project (the manifest is checked separately). */
 export const OUTPUTS = [
@@ -102,6 +103,48 @@ export function classify(outputs: Outputs, refs: { a: Outputs; b: Outputs }): Ma
   return result;
 }
 
+/** The outputs of both spec versions, and how long one full run took (see `referenceOutputs`). */
+export type References = Awaited<ReturnType<typeof referenceOutputs>>;
+
+/**
+ * The setup of a reliability test file of the generator. Before its tests: the reference outputs
+ * of both spec versions. After them: whatever run a failed test left going (or stopped) killed,
+ * and every project copy or directory the file made removed, newest first.
+ */
+export function useGeneratorRuns() {
+  let references: References | undefined;
+  const cleanups: Array<() => Promise<void>> = [];
+  beforeAll(async () => {
+    references = await referenceOutputs();
+  });
+  afterAll(async () => {
+    await killLeftovers();
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  const runs = {
+    /** The reference outputs (set once beforeAll has run). */
+    get refs(): References {
+      if (!references) throw new Error("the reference outputs are made in beforeAll");
+      return references;
+    },
+    /** A project copy (see `prepareProject`), removed after the file's tests. */
+    async project(version: "a" | "b") {
+      const copy = await prepareProject(version);
+      cleanups.push(copy.cleanup);
+      return copy;
+    },
+    /** Something else to remove after the file's tests (a temporary directory). */
+    removeAfterAll(cleanup: () => Promise<void>) {
+      cleanups.push(cleanup);
+    },
+    /** Which version each output in `dir` is now: "a", "b" or "other" (torn, missing). */
+    async versions(dir: string) {
+      return classify(await readOutputs(dir), runs.refs);
+    },
+  };
+  return runs;
+}
+
 /** Temporary files anywhere in the project copy (atomic-write's `.<name>.<pid>.<hex>.tmp`, or any `.tmp`). */
 export async function tempFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -118,6 +161,11 @@ export async function cacheLeftovers(dir: string): Promise<string[]> {
   const lock = basename(lockPath(config));
   const names = await readdir(CACHE_DIR).catch(() => [] as string[]);
   return names.filter((name) => name !== manifest && (name.includes(manifest) || name.includes(lock)));
+}
+
+/** Debris a run may leave: temporary files in the copy, a lock or a temporary file in the cache. */
+export async function debris(dir: string): Promise<string[]> {
+  return [...(await tempFiles(dir)), ...(await cacheLeftovers(dir))];
 }
 
 export function sha256(data: Buffer | string): string {
@@ -171,7 +219,7 @@ export interface Exit {
 }
 
 /** Every process `startGenerate` started that has not exited yet. */
-const live = new Set<ChildProcessWithoutNullStreams>();
+const live = new Set<ChildProcess>();
 
 /**
  * For afterAll: kills whatever a failed test left running (continued first, in case it was
@@ -190,19 +238,11 @@ export async function killLeftovers(): Promise<void> {
 
 /** A spawned `node scripts/generate.js` whose output can be waited for and which can be killed. */
 export function startGenerate(args: string[], cwd: string) {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [join(ROOT, "scripts/generate.js"), ...args], {
+  const { child, stdout, stderr } = startProcess(process.execPath, [join(ROOT, "scripts/generate.js"), ...args], {
     cwd,
   });
   live.add(child);
   child.once("exit", () => live.delete(child));
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on("data", (chunk) => {
-    stderr += chunk;
-  });
   const exited = new Promise<Exit>((done) => {
     child.once("exit", (code, signal) => done({ code, signal, at: performance.now() }));
   });
@@ -213,18 +253,18 @@ export function startGenerate(args: string[], cwd: string) {
   /** Resolves true as soon as `text` appears in stdout; false if the process exits or `timeoutMs` passes first. */
   const waitFor = (text: string, timeoutMs = 30_000) =>
     new Promise<boolean>((done) => {
-      if (stdout.includes(text)) return done(true);
+      if (stdout().includes(text)) return done(true);
       const finish = (found: boolean) => {
         clearTimeout(timer);
         child.stdout.off("data", onData);
         child.off("exit", onExit);
         done(found);
       };
-      // Registered after the listener that appends to `stdout`, so the chunk is already there.
+      // Registered after startProcess's listener that collects the output, so the chunk is already there.
       const onData = () => {
-        if (stdout.includes(text)) finish(true);
+        if (stdout().includes(text)) finish(true);
       };
-      const onExit = () => finish(stdout.includes(text));
+      const onExit = () => finish(stdout().includes(text));
       const timer = setTimeout(() => finish(false), timeoutMs);
       child.stdout.on("data", onData);
       child.once("exit", onExit);
@@ -234,8 +274,8 @@ export function startGenerate(args: string[], cwd: string) {
     exited,
     waitFor,
     isRunning: () => running,
-    stdout: () => stdout,
-    stderr: () => stderr,
+    stdout,
+    stderr,
     /** Kills it if it still runs; resolves once it is gone. */
     stop: async (signal: NodeJS.Signals = "SIGKILL") => {
       if (running) child.kill(signal);

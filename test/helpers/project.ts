@@ -29,29 +29,36 @@ export interface CommandOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * Starts `command` with its output collected as it comes (no stdin): the one way the tests spawn
+ * a process, whether they wait for its end (`runCommand`) or watch and kill it while it runs.
+ */
+export function startProcess(command: string, args: string[], { cwd, env = process.env }: CommandOptions) {
+  const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  return { child, stdout: () => stdout, stderr: () => stderr };
+}
+
 /** Runs `command` to its end, collecting its output and how long it took. */
 export function runCommand(
   command: string,
   args: string[],
-  { cwd, env = process.env }: CommandOptions,
+  options: CommandOptions,
 ): Promise<RunResult & { ms: number }> {
   const started = Date.now();
   return new Promise((done, fail) => {
-    const child = spawn(command, args, {
-      cwd,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr, ms: Date.now() - started }));
+    const run = startProcess(command, args, options);
+    run.child.on("error", fail);
+    run.child.on("close", (code) =>
+      done({ code, stdout: run.stdout(), stderr: run.stderr(), ms: Date.now() - started }),
+    );
   });
 }
 

@@ -198,6 +198,22 @@ export function addTestCounts(runs) {
   };
 }
 
+/**
+ * The whole verdict of a run, as `npm run test:reliability` makes it: the outcome log and vitest's
+ * JSON reports (parsed; `undefined` for one that is missing or unreadable) in; the categories,
+ * the problems and the text of test/RELIABILITY.md out.
+ * @param {{ log: string, reports: unknown[], environment: string[], command: string, testFiles: string[], expected?: string[] }} input
+ * @returns {{ categories: Category[], problems: string[], markdown: string }}
+ */
+export function buildReport({ log, reports, environment, command, testFiles, expected = EXPECTED_CATEGORIES }) {
+  const { outcomes, malformed } = parseOutcomes(log);
+  const categories = aggregate(outcomes, expected);
+  const tests = addTestCounts(reports.map((report) => testCounts(report)));
+  const problems = findProblems({ categories, tests, malformed });
+  const markdown = renderReport({ categories, tests, problems, environment, command, testFiles });
+  return { categories, problems, markdown };
+}
+
 /** @param {string} path */
 function relativeName(path) {
   const at = path.lastIndexOf("/test/");

@@ -18,14 +18,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ROOT } from "../helpers/root.js";
-import {
-  addTestCounts,
-  aggregate,
-  findProblems,
-  parseOutcomes,
-  renderReport,
-  testCounts,
-} from "./reliability-outcomes.js";
+import { buildReport } from "./reliability-outcomes.js";
 
 const HELPER = "test/helpers/reliability.ts";
 const VITEST = join(ROOT, "node_modules/vitest/vitest.mjs");
@@ -166,19 +159,14 @@ async function main() {
       }
     }
   }
-  const { outcomes, malformed } = parseOutcomes(existsSync(log) ? await readFile(log, "utf8") : "");
-  const categories = aggregate(outcomes);
-  const tests = addTestCounts(await Promise.all(reports.map(async (r) => testCounts(await readJson(r)))));
-  const problems = findProblems({ categories, tests, malformed });
-  const out = resolve(values.out);
-  const markdown = renderReport({
-    categories,
-    tests,
-    problems,
+  const { categories, problems, markdown } = buildReport({
+    log: existsSync(log) ? await readFile(log, "utf8") : "",
+    reports: await Promise.all(reports.map(readJson)),
     environment,
     command: "npm run test:reliability",
     testFiles,
   });
+  const out = resolve(values.out);
   // Renamed into place, so an interrupted run leaves the previous report whole.
   const temporary = `${out}.${process.pid}.tmp`;
   await writeFile(temporary, markdown);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   addTestCounts,
   aggregate,
+  buildReport,
   findProblems,
   parseOutcomes,
   renderReport,
@@ -132,6 +133,21 @@ describe("reliability report", () => {
     expect(markdown).toContain("- Client: faults / connection reset: 1 lost");
     expect(markdown).not.toMatch(/\d{4}-\d{2}-\d{2}|\d+ ?ms\b/);
     expect(markdown.endsWith("\n")).toBe(true);
+  });
+
+  it("builds the categories, the verdict and the report in one call from the log and vitest's reports", () => {
+    const input = { environment: ["Node v20"], command: "npm run x", testFiles: ["t.ts"], expected: EXPECTED };
+    const report = { numPassedTests: 10, numFailedTests: 0, testResults: [] };
+    const built = buildReport({ ...input, log: LOG, reports: [report] });
+    const tests = { passed: 10, failed: 0, skipped: 0, failures: [] };
+    const problems = findProblems({ categories, tests, malformed });
+    expect(built.categories).toEqual(categories);
+    expect(built.problems).toEqual(problems);
+    expect(built.markdown).toBe(renderReport({ ...input, categories, tests, problems }));
+    // A run whose vitest report is missing (it crashed) fails, whatever the others say.
+    expect(buildReport({ ...input, log: LOG, reports: [report, undefined] }).problems).toContain(
+      "vitest wrote no report (it crashed, or did not start)",
+    );
   });
 });
 
