@@ -172,7 +172,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         fetchDeferred(request).then((answer) =>
           answer.ok ? answer : statusError(answer, maxResponseBytes, hide).then(rethrow),
         ),
-      ...(signal ? { signal } : {}),
+      signal: signal ?? null,
     });
     const result = parseResultObject(response.status, await readBody(response, data, maxResponseBytes));
     // Applications log a 2xx resultMessage (the token endpoint does).
