@@ -42,10 +42,21 @@ export async function readClientCertificate(
   request: Request,
   source: ClientCertificateSource,
 ): Promise<ClientCertificates | undefined> {
+  checkClientCertificateSource(source);
   if (source === "x-ssl-cert") return fromXSslCert(request.headers);
   if (source === "client-cert") return fromClientCert(request.headers);
-  if (typeof source === "function") return source(request);
-  throw new AuthleteConfigurationError('clientCertificate must be "x-ssl-cert", "client-cert" or a function');
+  return source(request);
+}
+
+/**
+ * Refuses a `clientCertificate` option that is none of the three sources.
+ *
+ * @throws {AuthleteConfigurationError} naming the option and what it must be.
+ */
+export function checkClientCertificateSource(source: unknown): asserts source is ClientCertificateSource {
+  if (source !== "x-ssl-cert" && source !== "client-cert" && typeof source !== "function") {
+    throw new AuthleteConfigurationError('clientCertificate must be "x-ssl-cert", "client-cert" or a function');
+  }
 }
 
 function fromXSslCert(headers: Headers): ClientCertificates | undefined {

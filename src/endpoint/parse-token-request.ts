@@ -3,7 +3,11 @@ import { decodeUtf8, readAtMost } from "../bytes.js";
 import { AuthleteConfigurationError } from "../errors.js";
 import { REDACTED, redactParameters } from "../redact.js";
 import { type BasicCredentialsOptions, parseBasicCredentials } from "./basic-credentials.js";
-import { type ClientCertificateSource, readClientCertificate } from "./client-certificate.js";
+import {
+  type ClientCertificateSource,
+  checkClientCertificateSource,
+  readClientCertificate,
+} from "./client-certificate.js";
 import { checkDpopTargetOptions, type DpopTargetOptions, dpopTargetUri } from "./dpop-target.js";
 import { invalidRequest, TokenEndpointError } from "./token-endpoint-error.js";
 
@@ -42,14 +46,7 @@ export function checkParseTokenRequestOptions(options: ParseTokenRequestOptions)
     throw new AuthleteConfigurationError("basicCredentialsFormEncoded must be true or false");
   }
   if (realm !== undefined && typeof realm !== "string") throw new AuthleteConfigurationError("realm must be a string");
-  if (
-    clientCertificate !== undefined &&
-    clientCertificate !== "x-ssl-cert" &&
-    clientCertificate !== "client-cert" &&
-    typeof clientCertificate !== "function"
-  ) {
-    throw new AuthleteConfigurationError('clientCertificate must be "x-ssl-cert", "client-cert" or a function');
-  }
+  if (clientCertificate !== undefined) checkClientCertificateSource(clientCertificate);
   checkDpopTargetOptions(options);
 }
 
