@@ -67,6 +67,13 @@ export async function readAtMost(
   return whole;
 }
 
+/** Cancels a body that will not be read, so the connection is released now rather than at GC. */
+export function discard(stream: ReadableStream<Uint8Array> | null | undefined): void {
+  if (stream && !stream.locked) stream.cancel().catch(ignore);
+}
+
+function ignore(): void {}
+
 /**
  * Base64 to bytes through the platform's `atob`; throws on input that is not Base64.
  *

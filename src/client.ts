@@ -168,10 +168,11 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       parseAs: "stream",
       // A 2xx answer goes on to openapi-fetch, which hands its body stream back unread; any other
       // becomes its error here, its body read under the same cap (openapi-fetch would read it whole).
-      fetch: (request) =>
-        fetchDeferred(request).then((answer) =>
-          answer.ok ? answer : statusError(answer, maxResponseBytes, hide).then(rethrow),
-        ),
+      fetch: async (request) => {
+        const answer = await fetchDeferred(request);
+        if (answer.ok) return answer;
+        throw await statusError(answer, maxResponseBytes, hide);
+      },
       signal: signal ?? null,
     });
     const result = parseResultObject(response.status, await readBody(response, data, maxResponseBytes));
@@ -271,10 +272,6 @@ type AuthletePath =
 type RequestOf<P extends AuthletePath> = api.paths[P]["post"]["requestBody"]["content"]["application/json"];
 type ResponseOf<P extends AuthletePath> = api.paths[P]["post"]["responses"][200]["content"]["application/json"];
 
-function rethrow(error: unknown): never {
-  throw error;
-}
-
 function tokenGetter(source: AccessTokenSource): () => Promise<string> {
   if (typeof source === "string") {
     checkToken(source);
@@ -320,7 +317,7 @@ function resolveBaseUrl(options: Pick<TokenClientOptions, "region" | "baseUrl">)
   }
   if (url.username || url.password) throw new AuthleteConfigurationError("baseUrl must not contain credentials");
   if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
-    throw new AuthleteConfigurationError("baseUrl must use https: (plain http: is allowed for loopback hosts only)");
+    throw new AuthleteConfigurationError("baseUrl must use https: (http: only for a loopback host)");
   }
   return url.href.replace(/\/+$/, "");
 }

@@ -16,7 +16,7 @@ export type AuthleteErrorCode =
 /** Base class of every error this package throws. */
 export class AuthleteError extends Error {
   override name = "AuthleteError";
-  readonly code: AuthleteErrorCode;
+  declare readonly code: AuthleteErrorCode;
 
   constructor(code: AuthleteErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -33,18 +33,18 @@ export class AuthleteError extends Error {
 export class AuthleteApiError extends AuthleteError {
   override name = "AuthleteApiError";
   /** The HTTP status Authlete answered with. */
-  readonly status: number;
+  declare readonly status: number;
   /** Authlete's result code (e.g. `A001202`), when the body carried one. */
-  readonly resultCode: string | undefined;
+  declare readonly resultCode: string | undefined;
   /** Authlete's explanation, when the body carried one. */
-  readonly resultMessage: string | undefined;
+  declare readonly resultMessage: string | undefined;
   /**
    * The answer's `Retry-After` (RFC 9110 §10.2.3) in whole seconds from when the answer arrived,
    * whether it was sent as delay-seconds or as an HTTP-date (a date in the past gives `0`);
    * `undefined` when the header was absent or malformed. Usually sent with 429 and 503.
    * @see https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3
    */
-  readonly retryAfter: number | undefined;
+  declare readonly retryAfter: number | undefined;
 
   /**
    * @param body The parsed JSON body, if any (`resultCode` and `resultMessage` are read from it).
@@ -71,7 +71,7 @@ export class AuthleteApiError extends AuthleteError {
 export class AuthleteRedirectError extends AuthleteError {
   override name = "AuthleteRedirectError";
   /** The redirect status (0 where the platform hides it, as browsers do). */
-  readonly status: number;
+  declare readonly status: number;
 
   constructor(status: number) {
     super("AUTHLETE_REDIRECT", `Authlete answered with a redirect (HTTP ${status}); redirects are not followed`);
@@ -97,9 +97,9 @@ export type InvalidResponseReason = "EMPTY" | "NOT_JSON" | "NOT_OBJECT" | "INVAL
 export class AuthleteInvalidResponseError extends AuthleteError {
   override name = "AuthleteInvalidResponseError";
   /** The HTTP status of the response. */
-  readonly status: number;
+  declare readonly status: number;
   /** What was wrong with the body: see {@link InvalidResponseReason}. */
-  readonly reason: InvalidResponseReason;
+  declare readonly reason: InvalidResponseReason;
 
   /** @param description The end of the message: "Authlete answered HTTP 200 with {description}". */
   constructor(status: number, reason: InvalidResponseReason, description: string, options?: { cause?: unknown }) {
@@ -121,7 +121,7 @@ export class AuthleteNetworkError extends AuthleteError {
    * be repeated safely; `false` whenever Authlete may have received and processed the request.
    * @see docs/client.md#retries
    */
-  readonly requestNotSent: boolean;
+  declare readonly requestNotSent: boolean;
 
   /** @param duringBody `true` when the failure came while reading the body of an answer. */
   constructor(cause: unknown, options?: { duringBody?: boolean }) {
@@ -140,7 +140,7 @@ export class AuthleteNetworkError extends AuthleteError {
 export class AuthleteTimeoutError extends AuthleteError {
   override name = "AuthleteTimeoutError";
   /** The limit that was exceeded, in milliseconds. */
-  readonly timeoutMs: number;
+  declare readonly timeoutMs: number;
 
   constructor(timeoutMs: number, cause?: unknown) {
     super("AUTHLETE_TIMEOUT", `Authlete did not answer within ${timeoutMs} ms`, { cause });

@@ -63,13 +63,12 @@ export function credentialsOf(body: unknown, bearer?: string): string[] {
  */
 export function redact(text: string, credentials: readonly string[]): string {
   if (credentials.length === 0 || text === "") return text;
-  const forms = new Set<string>();
+  const forms: string[] = [];
   for (const credential of credentials) {
-    for (const form of encodingsOf(credential)) if (form !== "" && text.includes(form)) forms.add(form);
+    for (const form of encodingsOf(credential)) if (form !== "" && text.includes(form)) forms.push(form);
   }
-  if (forms.size === 0) return text;
   let result = text;
-  for (const form of [...forms].sort((a, b) => b.length - a.length)) result = result.split(form).join(REDACTED);
+  for (const form of forms.sort((a, b) => b.length - a.length)) result = result.replaceAll(form, REDACTED);
   return result;
 }
 

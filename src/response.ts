@@ -3,7 +3,7 @@
  * then counted while streaming, strict UTF-8, and every failure mapped to its error class.
  */
 
-import { decodeUtf8, readAtMost } from "./bytes.js";
+import { decodeUtf8, discard, readAtMost } from "./bytes.js";
 import {
   AuthleteApiError,
   type AuthleteError,
@@ -37,14 +37,14 @@ export async function readBody(
   const declared = response.headers.get("content-length");
   if (stream && declared !== null && Number(declared) > maxBytes) {
     discard(stream);
-    throw tooLarge(response.status, maxBytes, `its Content-Length is ${declared}, so it was not read`);
+    throw tooLarge(response.status, maxBytes, `its Content-Length is ${declared}, not read`);
   }
   const progress = { bytes: 0 };
   try {
     return await readAtMost(
       stream,
       maxBytes,
-      () => tooLarge(response.status, maxBytes, "more arrived, so reading stopped there"),
+      () => tooLarge(response.status, maxBytes, "reading stopped there"),
       progress,
     );
   } catch (error) {
@@ -149,10 +149,3 @@ function tooLarge(status: number, maxBytes: number, what: string): AuthleteInval
     `a body larger than maxResponseBytes (${maxBytes} bytes): ${what}`,
   );
 }
-
-/** Cancels a body that will not be read, so the connection is released now rather than at GC. */
-function discard(stream: ReadableStream<Uint8Array> | null): void {
-  if (stream && !stream.locked) stream.cancel().catch(ignore);
-}
-
-function ignore(): void {}
