@@ -2,8 +2,11 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
+/** The project's node_modules, where Node resolves these packages from scripts/ first. */
+const PROJECT_MODULES = fileURLToPath(new URL("../../node_modules/", import.meta.url));
 
 /**
  * The installed version of a package, found by walking up from its entry point (packages with an
@@ -11,6 +14,13 @@ const require = createRequire(import.meta.url);
  * @param {string} name
  */
 export function packageVersion(name) {
+  // Where an install puts it, read directly: resolving the entry point costs more than the read.
+  try {
+    const pkg = JSON.parse(readFileSync(join(PROJECT_MODULES, name, "package.json"), "utf8"));
+    if (pkg.name === name && typeof pkg.version === "string") return pkg.version;
+  } catch {
+    // not there: resolve it the way Node would
+  }
   let dir = dirname(require.resolve(name));
   for (;;) {
     try {

@@ -2,7 +2,7 @@
 // The command line of `npm run generate` and `npm run report`, read into options: the usage text
 // and every rule about which flags go together. Pure: prints nothing, runs nothing (cli/main.js does).
 import { parseArgs } from "node:util";
-import { parseSize } from "../read/spec-guard.js";
+import { parseSize } from "../read/size.js";
 
 /** @typedef {import("../reports/diff.js").BaseOption} BaseOption */
 /** @typedef {"generate" | "report"} Command */

@@ -1,10 +1,9 @@
 // @ts-check
 // The run of `npm run generate` and `npm run report` (scripts/generate.js, scripts/report.js): read
 // and build every API, write or check the generated files, the reports, the no-op manifest.
+// What only a full run needs is imported when it runs, so the no-op path loads few modules.
 import { readFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
-import { finishCache } from "../build/deps.js";
-import { loadApis } from "../config/load.js";
 import { formatFinding } from "../lint/findings.js";
 import { lintReportsLine, writeReports } from "../reports/write-all.js";
 import { exclusive, sweepDebris } from "../run/guard.js";
@@ -37,10 +36,12 @@ export async function main(argv, command) {
     }
     if (watch) {
       const { watch: watchConfig } = await import("./watch.js");
-      await watchConfig(config, (path) => exclusive(path, () => runOnce(path, { ...options, check: false }, verbose)));
+      await watchConfig(config, (path) =>
+        exclusive(path, () => runOnce(path, { ...options, check: false }, verbose)).finally(finishCache),
+      );
       return 0;
     }
-    return (await exclusive(config, () => runOnce(config, options, verbose))).code;
+    return (await exclusive(config, () => runOnce(config, options, verbose)).finally(finishCache)).code;
   } catch (error) {
     return failureCode(error, { verbose, usageError: (message) => usageError(usageText(command, message)) });
   }
@@ -55,6 +56,7 @@ export async function main(argv, command) {
  */
 export async function runOnce(configPath, options, verbose) {
   const startedAt = Date.now();
+  const { loadApis } = await import("../config/load.js");
   const loaded = await loadApis(configPath, options.read);
   if (options.diff) await (await import("../reports/diff.js")).assertBaseExists(options.diff, loaded.configDir);
   const { results, configDir, configAbsolute } = await buildAll(loaded);
@@ -166,7 +168,7 @@ async function printAndWrite(results, check, verbose) {
   return failed ? 1 : 0;
 }
 
-/** @param {Awaited<ReturnType<typeof loadApis>>} loaded */
+/** @param {Awaited<ReturnType<typeof import("../config/load.js").loadApis>>} loaded */
 async function buildAll({ config, configDir, configPath: configAbsolute, apis, settings }) {
   const { buildApi } = await import("../build/pipeline.js");
   /** @type {BuildResult[]} */
@@ -189,11 +191,15 @@ function usageError(text) {
   return 2;
 }
 
+/** Stores what a full run prepared for the next one: the dependency cache (build/deps.js), once the lock is released. */
+async function finishCache() {
+  await (await import("../build/deps.js")).finishCache();
+}
+
 /**
- * Runs `main` as the process's entry point, then writes the dependency cache for the next run
- * (build/deps.js).
+ * Runs `main` as the process's entry point.
  * @param {Command} command
  */
 export function run(command) {
-  runAsProcess((argv) => main(argv, command)).finally(finishCache);
+  runAsProcess((argv) => main(argv, command));
 }

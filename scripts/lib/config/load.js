@@ -4,7 +4,8 @@ import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { loadDeps } from "../build/deps.js";
 import { SpecInputError, UsageError } from "../errors.js";
 import { formatFinding } from "../lint/findings.js";
-import { createSpecResolver, DEFAULT_MAX_SPEC_SIZE, describeSpecError, parseSize } from "../read/spec-guard.js";
+import { parseSize } from "../read/size.js";
+import { createSpecResolver, DEFAULT_MAX_SPEC_SIZE, describeSpecError } from "../read/spec-guard.js";
 
 /**
  * One API of the Redocly config, with paths made absolute.

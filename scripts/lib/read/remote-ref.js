@@ -13,7 +13,7 @@
 // - gives up after a timeout (30 s for the whole document, redirects included).
 
 import { ReadRuleError, SpecInputError } from "../errors.js";
-import { formatSize } from "./spec-guard.js";
+import { formatSize } from "./size.js";
 
 /** The time limit for reading one remote document, redirects included. */
 export const REMOTE_REF_TIMEOUT_MS = 30_000;

@@ -19,6 +19,7 @@ import { readFile, realpath, stat } from "node:fs/promises";
 import { dirname, isAbsolute, relative, sep } from "node:path";
 import { ReadRuleError, RefusedRefError, SpecInputError } from "../errors.js";
 import { configuredHeaders, readRemoteSpec } from "./remote-ref.js";
+import { formatSize } from "./size.js";
 
 /** The default size cap of one spec file, and of all files of one API together (64 MiB). */
 export const DEFAULT_MAX_SPEC_SIZE = 64 * 1024 * 1024;
@@ -33,29 +34,6 @@ export const DEFAULT_MAX_SPEC_SIZE = 64 * 1024 * 1024;
  * @property {string} cwd paths in messages are relative to it
  * @property {string} [remoteHint] how to allow remote refs, when not the usual flag or setting
  */
-
-/**
- * Parses a size such as `67108864`, `64MB`, `512 KiB` or `1.5g` (K, M, G are powers of 1024).
- * @param {unknown} value
- * @returns {number | undefined} bytes, or undefined when it is not a size
- */
-export function parseSize(value) {
-  if (typeof value === "number") return Number.isFinite(value) && value > 0 ? Math.floor(value) : undefined;
-  if (typeof value !== "string") return undefined;
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(?:([kmg])(?:i?b)?|b)?\s*$/i.exec(value);
-  if (!match) return undefined;
-  const unit = (match[2] ?? "").toLowerCase();
-  const scale = unit === "k" ? 1024 : unit === "m" ? 1024 ** 2 : unit === "g" ? 1024 ** 3 : 1;
-  const bytes = Math.floor(Number(match[1]) * scale);
-  return bytes > 0 ? bytes : undefined;
-}
-
-/** @param {number} bytes */
-export function formatSize(bytes) {
-  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1).replace(/\.0$/, "")} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1).replace(/\.0$/, "")} KB`;
-  return `${bytes} bytes`;
-}
 
 /**
  * @param {string} folder
