@@ -49,17 +49,17 @@ export async function readAtMost(
     if (done) break;
     progress.bytes += value.byteLength;
     if (progress.bytes > limit) {
-      reader.cancel().catch(() => {});
+      reader.cancel().catch(ignore);
       throw tooLarge();
     }
     if (first === undefined) first = value;
     else if (rest === undefined) rest = [value];
     else rest.push(value);
   }
-  if (rest === undefined) return first ?? EMPTY;
+  if (first === undefined || rest === undefined) return first ?? EMPTY;
   const whole = new Uint8Array(progress.bytes);
-  whole.set(first as Uint8Array);
-  let offset = (first as Uint8Array).byteLength;
+  whole.set(first);
+  let offset = first.byteLength;
   for (const chunk of rest) {
     whole.set(chunk, offset);
     offset += chunk.byteLength;

@@ -13,6 +13,9 @@ export type AuthleteErrorCode =
   | "AUTHLETE_TIMEOUT"
   | "AUTHLETE_INVALID_CONFIGURATION";
 
+// Fields set in a constructor are `declare`d: the compiled classes then assign them once instead
+// of also defining each one as undefined first.
+
 /** Base class of every error this package throws. */
 export class AuthleteError extends Error {
   override name = "AuthleteError";
