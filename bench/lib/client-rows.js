@@ -13,6 +13,10 @@ import { compareCommands, runCommand } from "./process-timer.js";
 import { formatMs, formatRatio, formatUs, median, pairRatios, summariseRatios } from "./stats.js";
 import { buildSpec, VENDOR_SIZE } from "./synthetic-spec.js";
 
+// Per-call figures swing more from round to round than whole-process ones (a preempted round moves
+// a ratio by 20 % on a shared machine): more rounds, so the median is steadier.
+const CLIENT_ROUNDS = 9;
+
 /** @typedef {import("./report.js").Check} Check */
 /** @typedef {import("./report.js").Section} Section */
 
@@ -132,7 +136,7 @@ async function measureClients({ projectRoot, clientEntry, quick, runs, warmup, l
     try {
       const settings = quick
         ? { rounds: 2, calls: 200, throughputCalls: 400, warmup: 50 }
-        : { rounds: Math.max(5, runs), calls: 3000, throughputCalls: 6000, warmup: 1000 };
+        : { rounds: Math.max(CLIENT_ROUNDS, runs), calls: 3000, throughputCalls: 6000, warmup: 1000 };
       const out = await node([
         join(HERE, "loopback-client.js"),
         JSON.stringify({ clientEntry, port: server.port, concurrency: 32, ...settings }),
@@ -199,7 +203,7 @@ async function measureClients({ projectRoot, clientEntry, quick, runs, warmup, l
     log("  row 6: library cost with a stub fetch (tinybench)");
     const settings = quick
       ? { rounds: 2, time: 100, batch: 500 }
-      : { rounds: Math.max(5, runs), time: 500, batch: 10000 };
+      : { rounds: Math.max(CLIENT_ROUNDS, runs), time: 500, batch: 10000 };
     const results = JSON.parse(
       await node(["--expose-gc", join(HERE, "stub-bench.js"), JSON.stringify({ clientEntry, ...settings })]),
     );
