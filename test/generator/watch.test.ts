@@ -1,7 +1,10 @@
 import { spawn } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFileSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { watch } from "../../scripts/lib/cli/watch.js";
 import { copyProject, ROOT } from "../helpers/project.js";
 
 const OUTPUT = "generated/authlete-token.ts";
@@ -64,5 +67,44 @@ describe("npm run generate -- --watch", () => {
     await writeFile(schema, original);
     await watch.waitFor("watching", mark);
     expect(await readFile(join(copy.dir, OUTPUT), "utf8")).toBe(await readFile(join(ROOT, OUTPUT), "utf8"));
+  });
+
+  it("sees a save made the moment it says watching, in a directory the spec only just pulled in", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "watch-ready-"));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const config = join(dir, "redocly.yaml");
+    const part = join(dir, "parts", "schema.yaml");
+    await writeFile(config, "apis: {}\n");
+    await mkdir(join(dir, "parts"));
+    await writeFile(part, "type: string\n");
+
+    const stop = new AbortController();
+    cleanups.push(async () => stop.abort());
+    let runs = 0;
+    let saved = false;
+    const secondPass = new Promise<void>((done) => {
+      vi.spyOn(console, "log").mockImplementation((line: string) => {
+        // Saved synchronously as the line is printed: no time for a watcher still being set up.
+        if (line.startsWith("… watching") && !saved) {
+          saved = true;
+          writeFileSync(part, "type: integer\n");
+        }
+        if (line.startsWith("… change detected")) done();
+      });
+    });
+    const watching = watch(
+      config,
+      async () => {
+        runs++;
+        return { code: 0, files: new Set([part]) };
+      },
+      { debounceMs: 10, signal: stop.signal },
+    );
+    const timeout = new Promise<string>((done) => setTimeout(() => done("no pass after the save"), 10_000).unref());
+    expect(await Promise.race([secondPass.then(() => "passed"), timeout])).toBe("passed");
+    stop.abort();
+    await watching;
+    vi.restoreAllMocks();
+    expect(runs).toBe(2);
   });
 });

@@ -13,13 +13,16 @@ import { watch as chokidarWatch } from "chokidar";
  * file, so a spec file deleted and then created again (or replaced by an editor's
  * write-and-rename save) would never be seen again. Events are kept only for the files the
  * specs are made of, so the pass's own writes (temporary files, outputs) never trigger one.
+ * "watching" is printed only once every directory is really watched: a save made right after it
+ * must start a pass, not fall into the moment before the new directories' watchers exist.
  * @param {string} configPath
  * @param {(configPath: string, options: { check: boolean }) => Promise<{ code: number, files: Set<string> }>} run
  * @param {{ debounceMs?: number, signal?: AbortSignal }} [options]
  */
 export async function watch(configPath, run, { debounceMs = 150, signal } = {}) {
   const config = resolve(configPath);
-  const watcher = chokidarWatch(dirname(config), { ignoreInitial: true, depth: 0, awaitWriteFinish: false });
+  /** @type {import("chokidar").FSWatcher[]} */
+  const watchers = [];
   /** @type {Set<string>} */
   let watched = new Set([config]);
   /** @type {Set<string>} */
@@ -45,10 +48,21 @@ export async function watch(configPath, run, { debounceMs = 150, signal } = {}) 
     watched = new Set([...watched, ...files]);
     const added = [...new Set([...files].map(dirname))].filter((d) => !dirs.has(d));
     for (const dir of added) dirs.add(dir);
-    if (added.length > 0) watcher.add(added);
+    if (added.length > 0) await watchDirectories(added);
     console.log(`… watching ${watched.size} file(s); Ctrl-C to stop`);
   };
   let stopped = false;
+  /** @type {() => void} */
+  let stop = () => {};
+  /** @type {Promise<void>} */
+  const stopping = new Promise((done) => {
+    stop = () => {
+      if (stopped) return;
+      stopped = true;
+      clearTimeout(timer);
+      void Promise.all(watchers.map((watcher) => watcher.close())).then(() => done());
+    };
+  });
   const schedule = () => {
     if (stopped) return; // late file events after stopping must not start a pass
     clearTimeout(timer);
@@ -57,22 +71,28 @@ export async function watch(configPath, run, { debounceMs = 150, signal } = {}) 
     }, debounceMs);
   };
 
-  watcher.on("all", (_event, path) => {
-    if (watched.has(resolve(path))) schedule();
-  });
-  // Without a listener an 'error' event would throw and end the watch (e.g. too many watched files).
-  watcher.on("error", (error) => {
-    console.error(`✗ watching: ${error instanceof Error ? error.message : String(error)}`);
-  });
-  running = running.then(pass);
-  await new Promise((done) => {
-    const stop = () => {
-      stopped = true;
-      clearTimeout(timer);
-      void watcher.close().then(done);
-    };
-    if (signal?.aborted) stop();
-    signal?.addEventListener("abort", stop, { once: true });
-  });
+  /**
+   * Watches more directories; resolves once chokidar reports them ready (it says so once per
+   * watcher, and `add()` returns before its watchers exist, hence a watcher per batch).
+   * @param {string[]} directories
+   */
+  const watchDirectories = async (directories) => {
+    if (stopped) return;
+    const watcher = chokidarWatch(directories, { ignoreInitial: true, depth: 0, awaitWriteFinish: false });
+    watchers.push(watcher);
+    watcher.on("all", (_event, path) => {
+      if (watched.has(resolve(path))) schedule();
+    });
+    // Without a listener an 'error' event would throw and end the watch (e.g. too many watched files).
+    watcher.on("error", (error) => {
+      console.error(`✗ watching: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    // A watcher closed before it is ready never says so.
+    await Promise.race([new Promise((ready) => watcher.once("ready", () => ready(undefined))), stopping]);
+  };
+  running = running.then(() => watchDirectories([...dirs])).then(pass);
+  if (signal?.aborted) stop();
+  signal?.addEventListener("abort", stop, { once: true });
+  await stopping;
   await running;
 }
