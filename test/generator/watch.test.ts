@@ -82,6 +82,9 @@ describe("npm run generate -- --watch", () => {
     cleanups.push(async () => stop.abort());
     let runs = 0;
     let saved = false;
+    cleanups.push(async () => {
+      vi.restoreAllMocks();
+    });
     const secondPass = new Promise<void>((done) => {
       vi.spyOn(console, "log").mockImplementation((line: string) => {
         // Saved synchronously as the line is printed: no time for a watcher still being set up.
@@ -104,7 +107,6 @@ describe("npm run generate -- --watch", () => {
     expect(await Promise.race([secondPass.then(() => "passed"), timeout])).toBe("passed");
     stop.abort();
     await watching;
-    vi.restoreAllMocks();
     expect(runs).toBe(2);
   });
 });

@@ -52,16 +52,15 @@ export async function watch(configPath, run, { debounceMs = 150, signal } = {}) 
     console.log(`… watching ${watched.size} file(s); Ctrl-C to stop`);
   };
   let stopped = false;
-  /** @type {() => void} */
-  let stop = () => {};
   /** @type {Promise<void>} */
   const stopping = new Promise((done) => {
-    stop = () => {
-      if (stopped) return;
+    const stop = () => {
       stopped = true;
       clearTimeout(timer);
       void Promise.all(watchers.map((watcher) => watcher.close())).then(() => done());
     };
+    if (signal?.aborted) stop();
+    else signal?.addEventListener("abort", stop, { once: true });
   });
   const schedule = () => {
     if (stopped) return; // late file events after stopping must not start a pass
@@ -91,8 +90,6 @@ export async function watch(configPath, run, { debounceMs = 150, signal } = {}) 
     await Promise.race([new Promise((ready) => watcher.once("ready", () => ready(undefined))), stopping]);
   };
   running = running.then(() => watchDirectories([...dirs])).then(pass);
-  if (signal?.aborted) stop();
-  signal?.addEventListener("abort", stop, { once: true });
   await stopping;
   await running;
 }
