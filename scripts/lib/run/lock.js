@@ -86,11 +86,15 @@ export async function acquire(path) {
   let announced = false;
   try {
     for (;;) {
+      // Counted as held before the link: a signal may land after the link is done but before its
+      // callback runs. Releasing checks the content, whose nonce is ours alone, and removes the
+      // temporary file first, so a link still in flight then fails instead of creating the lock.
+      held.set(path, content);
       try {
         await link(temp, path);
-        held.set(path, content); // from this moment on, a signal handler must release it
         break;
       } catch (error) {
+        held.delete(path);
         const code = /** @type {NodeJS.ErrnoException} */ (error).code;
         if (code !== "EEXIST") return withoutLock(error);
       }
@@ -118,9 +122,10 @@ export async function acquire(path) {
   heartbeat.unref();
   return async () => {
     clearInterval(heartbeat);
-    held.delete(path);
     // Only our own lock: one broken as stale (a process stopped for minutes) may be another run's now.
     if ((await readFile(path, "utf8").catch(() => undefined)) === content) await rm(path, { force: true });
+    // Held until removed: a signal during the removal must still release it.
+    held.delete(path);
   };
 }
 
@@ -138,6 +143,7 @@ export async function removeStaleLock(path) {
 
 /** For a signal handler: releases every lock this process holds, synchronously. */
 export function releaseLocksSync() {
+  // Temporary files first: a link from one of them that has not happened yet can no longer happen.
   for (const temp of acquiring) rmSync(temp, { force: true });
   acquiring.clear();
   for (const [path, content] of held) {
