@@ -39,7 +39,7 @@ export interface FakeClient {
 const TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
 const JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
-/** Who a ticket or a refresh token was handed to, and for what. */
+/** Who a ticket or a token was handed to, and for what. */
 interface Grant {
   client: ClientFields;
   subject: string | null;
@@ -47,11 +47,39 @@ interface Grant {
   dpop: boolean;
 }
 
+/** A token the fake knows: one it issued, or one registered with the `tokens` option. */
+export interface KnownToken extends Grant {
+  /** When it expires, in milliseconds since the epoch; `undefined` for never. */
+  expiresAt: number | undefined;
+}
+
+/**
+ * A token the fake should know without having issued it, e.g. one your test presents as a
+ * `subject_token` (RFC 8693) or a `refresh_token`.
+ * @see https://www.rfc-editor.org/rfc/rfc8693#section-2.1
+ */
+export interface FakeToken {
+  /** The token itself. */
+  token: string;
+  /** What it is. Defaults to `ACCESS_TOKEN`. */
+  type?: "ACCESS_TOKEN" | "REFRESH_TOKEN" | undefined;
+  /** The client it was issued to: Authlete's numeric ID or an alias. */
+  clientId: string;
+  /** The user it stands for; none (`null` in Authlete's answers) for a client's own token. */
+  subject?: string | undefined;
+  /** Its scopes. Defaults to none. */
+  scopes?: readonly string[] | undefined;
+  /** When it expires, in milliseconds since the epoch. Defaults to never. */
+  expiresAt?: number | undefined;
+}
+
 /** What the deciding functions need from the fake. */
 export interface Authority {
   clients: ReadonlyMap<string, FakeClient> | undefined;
   tickets: Map<string, Grant>;
-  refreshTokens: Map<string, Grant>;
+  /** The access tokens the fake issued or had registered, which token exchange accepts. */
+  accessTokens: Map<string, KnownToken>;
+  refreshTokens: Map<string, KnownToken>;
   newToken(): string;
   /** A ticket: random, without the token prefix (a ticket is not a token). */
   newTicket(): string;
@@ -60,20 +88,65 @@ export interface Authority {
   refreshTokenDuration: number;
 }
 
-/** One scripted answer of `/auth/token`. */
+/** One scripted answer of `/auth/token` (`next(action, fields)`). */
 export interface Scripted {
   action: FakeAction;
   fields: Partial<api.TokenResponse> | undefined;
 }
 
+/** One scripted answer of `/auth/token/issue`. */
+export interface ScriptedIssue {
+  action: api.TokenIssueResponse["action"];
+  fields: Partial<api.TokenIssueResponse> | undefined;
+}
+
+/** One scripted answer of `/auth/token/fail`. */
+export interface ScriptedFail {
+  action: api.TokenFailResponse["action"];
+  fields: Partial<api.TokenFailResponse> | undefined;
+}
+
+/** A token the fake knows, as Authlete would have stored it. */
+export function knownToken(registered: FakeToken): KnownToken {
+  return {
+    client: clientFields(registered.clientId, "CLIENT_SECRET_BASIC"),
+    subject: registered.subject ?? null,
+    scopes: [...(registered.scopes ?? [])],
+    dpop: false,
+    expiresAt: registered.expiresAt,
+  };
+}
+
+/** The token of `tokens` unless it expired (then Authlete treats it as unknown). */
+function lookUp(authority: Authority, tokens: Map<string, KnownToken>, token: string): KnownToken | undefined {
+  const known = tokens.get(token);
+  if (known === undefined || (known.expiresAt !== undefined && known.expiresAt <= authority.now())) return undefined;
+  return known;
+}
+
 type ClientCheck = { client: ClientFields } | { error: api.TokenResponse };
 
 /**
- * Authenticates the client like Authlete (RFC 6749 §2.3): its ID from Basic or `client_id`, its
- * method from where the secret was sent; against the registrations when there are any.
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ * Authenticates the client like Authlete (RFC 6749 §2.3): one method only, its ID from Basic or
+ * `client_id`, its method from where the secret was sent; against the registrations when there
+ * are any.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
 function authenticateClient(authority: Authority, request: api.TokenRequest, form: URLSearchParams): ClientCheck {
+  // RFC 6749 §2.3: "The client MUST NOT use more than one authentication method in each request";
+  // §5.2 makes that an invalid_request, which is what Authlete answers.
+  const methods = [request.clientSecret !== undefined, form.has("client_secret"), form.has("client_assertion")];
+  if (methods.filter(Boolean).length > 1) {
+    return {
+      error: errorAnswer(
+        "BAD_REQUEST",
+        "A054205",
+        "invalid_request",
+        "The client used more than one client authentication method.",
+      ),
+    };
+  }
   const formId = form.get("client_id");
   const id = request.clientId ?? formId;
   if (id === null || id === "") {
@@ -154,16 +227,29 @@ function lifetime(requested: unknown, fallback: number): number {
 }
 
 function issueInput(authority: Authority, grant: Grant, withRefreshToken: boolean, asked: Lifetimes = {}): IssueInput {
+  const now = authority.now();
+  const accessTokenDuration = lifetime(asked.accessTokenDuration, authority.accessTokenDuration);
+  const refreshTokenDuration = lifetime(asked.refreshTokenDuration, authority.refreshTokenDuration);
+  const { client, subject, scopes, dpop } = grant;
+  const accessToken = authority.newToken();
+  authority.accessTokens.set(accessToken, {
+    client,
+    subject,
+    scopes,
+    dpop,
+    expiresAt: now + accessTokenDuration * 1000,
+  });
   const refreshToken = withRefreshToken ? authority.newToken() : null;
-  if (refreshToken !== null) authority.refreshTokens.set(refreshToken, grant);
-  return {
-    ...grant,
-    accessToken: authority.newToken(),
-    refreshToken,
-    accessTokenDuration: lifetime(asked.accessTokenDuration, authority.accessTokenDuration),
-    refreshTokenDuration: lifetime(asked.refreshTokenDuration, authority.refreshTokenDuration),
-    now: authority.now(),
-  };
+  if (refreshToken !== null) {
+    authority.refreshTokens.set(refreshToken, {
+      client,
+      subject,
+      scopes,
+      dpop,
+      expiresAt: now + refreshTokenDuration * 1000,
+    });
+  }
+  return { ...grant, accessToken, refreshToken, accessTokenDuration, refreshTokenDuration, now };
 }
 
 function badRequest(resultCode: string, error: Parameters<typeof errorAnswer>[2], message: string): api.TokenResponse {
@@ -211,15 +297,18 @@ export function decideToken(authority: Authority, request: api.TokenRequest): ap
     }
     case "refresh_token": {
       const presented = form.get("refresh_token") ?? "";
-      const known = authority.refreshTokens.get(presented);
+      const known = lookUp(authority, authority.refreshTokens, presented);
       if (known === undefined || known.client.clientId !== client.clientId) {
         return badRequest("A050105", "invalid_grant", "The refresh token does not exist or has expired.");
       }
       authority.refreshTokens.delete(presented); // rotation
-      return tokenOk("REFRESH_TOKEN", issueInput(authority, { ...known, dpop }, true, request));
+      const { subject, scopes } = known;
+      return tokenOk("REFRESH_TOKEN", issueInput(authority, { client, subject, scopes, dpop }, true, request));
     }
-    case TOKEN_EXCHANGE:
-      return handOverAnswer(authority, "TOKEN_EXCHANGE", form, grant, undefined);
+    case TOKEN_EXCHANGE: {
+      const refused = checkTokenExchange(authority, form);
+      return refused ?? handOverAnswer(authority, "TOKEN_EXCHANGE", form, grant, undefined);
+    }
     case JWT_BEARER:
       return handOverAnswer(authority, "JWT_BEARER", form, grant, undefined);
     default:
@@ -289,6 +378,7 @@ function handOverAnswer(
   if (action === "JWT_BEARER") {
     return { ...base, grantType: "JWT_BEARER", assertion: form.get("assertion") ?? "eyJhbGciOiJFUzI1NiJ9.e30.fake" };
   }
+  // Invented for a scripted answer, whose request may carry no token at all.
   const info = (who: string): api.TokenInfo => ({
     clientId: grant.client.clientId,
     clientIdAliasUsed: false,
@@ -297,16 +387,22 @@ function handOverAnswer(
     expiresAt: authority.now() + authority.accessTokenDuration * 1000,
   });
   const subjectToken = form.get("subject_token") ?? authority.newToken();
+  const subjectTokenType = tokenType(form.get("subject_token_type")) ?? "ACCESS_TOKEN";
   const actorToken = form.get("actor_token");
+  const actorTokenType = tokenType(form.get("actor_token_type"));
   const exchange = {
     ...base,
     grantType: "TOKEN_EXCHANGE" as const,
     subjectToken,
-    subjectTokenType: tokenType(form.get("subject_token_type")) ?? "ACCESS_TOKEN",
-    subjectTokenInfo: info(subject ?? "1001"),
+    subjectTokenType,
+    subjectTokenInfo: knownInfo(authority, subjectToken, subjectTokenType) ?? info(subject ?? "1001"),
     actorToken,
-    actorTokenType: tokenType(form.get("actor_token_type")),
-    actorTokenInfo: actorToken === null ? null : info(grant.client.clientIdAlias ?? String(grant.client.clientId)),
+    actorTokenType,
+    actorTokenInfo:
+      actorToken === null
+        ? null
+        : (knownInfo(authority, actorToken, actorTokenType) ??
+          info(grant.client.clientIdAlias ?? String(grant.client.clientId))),
     requestedTokenType: tokenType(form.get("requested_token_type")),
     audiences: form.getAll("audience"),
     resources: form.getAll("resource"),
@@ -325,6 +421,95 @@ function handOverAnswer(
     deviceSecret,
     deviceSecretHash: authority.newToken(),
   };
+}
+
+/** What Authlete says about a token it knows (`subjectTokenInfo`, `actorTokenInfo`). */
+function knownInfo(authority: Authority, token: string, type: api.TokenType | null): api.TokenInfo | undefined {
+  const tokens =
+    type === "ACCESS_TOKEN" ? authority.accessTokens : type === "REFRESH_TOKEN" ? authority.refreshTokens : undefined;
+  const known = tokens && lookUp(authority, tokens, token);
+  if (known === undefined) return undefined;
+  const { clientId, clientIdAlias, clientIdAliasUsed } = known.client;
+  return {
+    clientId,
+    ...(clientIdAlias === null ? {} : { clientIdAlias }),
+    clientIdAliasUsed,
+    ...(known.subject === null ? {} : { subject: known.subject }),
+    scopes: known.scopes,
+    expiresAt: known.expiresAt ?? authority.now() + authority.accessTokenDuration * 1000,
+  };
+}
+
+/**
+ * The checks Authlete makes on a token exchange request before it answers `TOKEN_EXCHANGE`: the
+ * parameters of RFC 8693 §2.1, then each token by its type. An access or refresh token must be one
+ * the service issued (for the fake: issued by it or registered with `tokens`), a JWT or ID token
+ * must be a JWT that has not expired; SAML assertions are not checked. A refusal is
+ * `invalid_request`, as RFC 8693 §2.2.2 requires.
+ * @see https://www.rfc-editor.org/rfc/rfc8693#section-2.1
+ * @see https://www.rfc-editor.org/rfc/rfc8693#section-2.2.2
+ */
+function checkTokenExchange(authority: Authority, form: URLSearchParams): api.TokenResponse | undefined {
+  const refuse = (resultCode: string, message: string) => badRequest(resultCode, "invalid_request", message);
+  const requested = form.get("requested_token_type");
+  if (requested !== null && requested !== "" && tokenType(requested) === null) {
+    return refuse("A327101", "The value of 'requested_token_type' is not a registered token type.");
+  }
+  const tokens = [
+    ["subject", form.get("subject_token"), form.get("subject_token_type")],
+    ["actor", form.get("actor_token"), form.get("actor_token_type")],
+  ] as const;
+  for (const [role, token, typeUri] of tokens) {
+    const present = token !== null && token !== "";
+    if (!present) {
+      if (role === "subject") return refuse("A327102", "The token exchange request lacks 'subject_token'.");
+      if (typeUri !== null && typeUri !== "") {
+        return refuse("A327103", "'actor_token_type' is given without 'actor_token'.");
+      }
+      continue;
+    }
+    const type = tokenType(typeUri);
+    if (type === null) return refuse("A327104", `The value of '${role}_token_type' is missing or not registered.`);
+    const problem = tokenProblem(authority, token, type);
+    if (problem !== undefined) return refuse("A327105", `The ${role} token ${problem}.`);
+  }
+  return undefined;
+}
+
+/** Why Authlete refuses a token of `type`, or `undefined` when it accepts it. */
+function tokenProblem(authority: Authority, token: string, type: api.TokenType): string | undefined {
+  switch (type) {
+    case "ACCESS_TOKEN":
+      return knownInfo(authority, token, type) ? undefined : "is not an access token of the service, or has expired";
+    case "REFRESH_TOKEN":
+      return knownInfo(authority, token, type) ? undefined : "is not a refresh token of the service, or has expired";
+    case "JWT":
+    case "ID_TOKEN": {
+      const claims = jwtClaims(token);
+      if (claims === undefined) return "is not a JWT";
+      const { exp } = claims;
+      if (typeof exp === "number" && exp * 1000 <= authority.now()) return "has expired";
+      if (type === "ID_TOKEN" && typeof exp !== "number") return "has no 'exp' claim";
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The claims of a JWS in compact form (RFC 7515 §7.1), or `undefined` for anything else. */
+function jwtClaims(token: string): Record<string, unknown> | undefined {
+  const parts = token.split(".");
+  if (parts.length !== 3) return undefined;
+  try {
+    const json = atob((parts[1] ?? "").replaceAll("-", "+").replaceAll("_", "/"));
+    const claims: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0))));
+    return typeof claims === "object" && claims !== null && !Array.isArray(claims)
+      ? (claims as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The answer of `/auth/token` that `next(action, fields)` scripted, consistent with the request. */
@@ -387,6 +572,42 @@ export function decideIssue(authority: Authority, request: api.TokenIssueRequest
   if (grant === undefined) return unknownTicket("issue");
   authority.tickets.delete(request.ticket);
   return issueOk(issueInput(authority, { ...grant, subject: request.subject }, true, request as Lifetimes));
+}
+
+/** Whom a scripted `/auth/token/issue` issues for when the ticket is not one of the fake's. */
+const SCRIPTED_GRANT: Grant = {
+  client: clientFields("26478243745571", "CLIENT_SECRET_BASIC"),
+  subject: null,
+  scopes: [],
+  dpop: false,
+};
+
+/** The answer of `/auth/token/issue` that `next({ path: "/auth/token/issue", … })` scripted. */
+export function scriptedIssue(
+  authority: Authority,
+  request: api.TokenIssueRequest,
+  scripted: ScriptedIssue,
+): api.TokenIssueResponse {
+  const grant = authority.tickets.get(request.ticket);
+  authority.tickets.delete(request.ticket);
+  const answer =
+    scripted.action === "OK"
+      ? issueOk(
+          issueInput(authority, { ...(grant ?? SCRIPTED_GRANT), subject: request.subject }, true, request as Lifetimes),
+        )
+      : defaultError("INTERNAL_SERVER_ERROR");
+  return { ...answer, ...scripted.fields } as api.TokenIssueResponse;
+}
+
+/** The answer of `/auth/token/fail` that `next({ path: "/auth/token/fail", … })` scripted. */
+export function scriptedFail(
+  authority: Authority,
+  request: api.TokenFailRequest,
+  scripted: ScriptedFail,
+): api.TokenFailResponse {
+  authority.tickets.delete(request.ticket);
+  const answer = scripted.action === "BAD_REQUEST" ? failAnswer(request.reason) : defaultError("INTERNAL_SERVER_ERROR");
+  return { ...answer, ...scripted.fields } as api.TokenFailResponse;
 }
 
 /** `/auth/token/fail`: ends the password grant of a ticket with the OAuth error of the reason. */

@@ -10,7 +10,7 @@ import { TESTING_ACCESS_TOKEN, TESTING_CLIENT_SECRET } from "../helpers/secrets.
 const USER_PASSWORD = "user-password-Rk2m";
 
 describe("calls", () => {
-  it("records path, parsed body and the headers that matter", async () => {
+  it("records path, parsed body and the headers that matter, by lower-case name", async () => {
     const fake = createFakeAuthlete({ accessToken: TESTING_ACCESS_TOKEN });
     const client = createTokenClient({ ...fake, userAgent: "my-as/1.0" });
     await client.process({
@@ -22,6 +22,7 @@ describe("calls", () => {
       method: "POST",
       path: `/api/${fake.serviceId}/auth/token`,
       operation: "token",
+      api: "/auth/token",
       body: { parameters: "grant_type=client_credentials&client_id=a&client_secret=b", accessTokenDuration: 60 },
       rawBody: JSON.stringify({
         parameters: "grant_type=client_credentials&client_id=a&client_secret=b",
@@ -29,9 +30,9 @@ describe("calls", () => {
       }),
       headers: {
         authorization: `Bearer ${TESTING_ACCESS_TOKEN}`,
-        contentType: "application/json",
+        "content-type": "application/json",
         accept: "application/json",
-        userAgent: "my-as/1.0",
+        "user-agent": "my-as/1.0",
       },
       status: 200,
       action: "OK",
