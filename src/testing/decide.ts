@@ -307,7 +307,7 @@ export function decideToken(authority: Authority, request: api.TokenRequest): ap
     }
     case TOKEN_EXCHANGE: {
       const refused = checkTokenExchange(authority, form);
-      return refused ?? handOverAnswer(authority, "TOKEN_EXCHANGE", form, grant, undefined);
+      return refused ?? handOverAnswer(authority, "TOKEN_EXCHANGE", form, grant, undefined, false);
     }
     case JWT_BEARER:
       return handOverAnswer(authority, "JWT_BEARER", form, grant, undefined);
@@ -373,19 +373,24 @@ function handOverAnswer(
   form: URLSearchParams,
   grant: Grant,
   subject: string | undefined,
+  invent = true,
 ): api.TokenResponse {
   const base = { ...handOff(action, form.get("grant_type") ?? ""), action, ...clientPart(grant) };
   if (action === "JWT_BEARER") {
     return { ...base, grantType: "JWT_BEARER", assertion: form.get("assertion") ?? "eyJhbGciOiJFUzI1NiJ9.e30.fake" };
   }
-  // Invented for a scripted answer, whose request may carry no token at all.
-  const info = (who: string): api.TokenInfo => ({
-    clientId: grant.client.clientId,
-    clientIdAliasUsed: false,
-    subject: who,
-    scopes: grant.scopes,
-    expiresAt: authority.now() + authority.accessTokenDuration * 1000,
-  });
+  // Invented for a scripted answer, whose request may carry no token at all; by default only the
+  // tokens Authlete issued have info.
+  const info = (who: string): api.TokenInfo | null =>
+    invent
+      ? {
+          clientId: grant.client.clientId,
+          clientIdAliasUsed: false,
+          subject: who,
+          scopes: grant.scopes,
+          expiresAt: authority.now() + authority.accessTokenDuration * 1000,
+        }
+      : null;
   const subjectToken = form.get("subject_token") ?? authority.newToken();
   const subjectTokenType = tokenType(form.get("subject_token_type")) ?? "ACCESS_TOKEN";
   const actorToken = form.get("actor_token");
