@@ -78,6 +78,17 @@ describe("calls", () => {
     exposeForScan(fake, "fake Authlete");
   });
 
+  it("records a body that breaks the request schema as raw text only, so `body` is always the API's request", async () => {
+    const fake = createFakeAuthlete();
+    const response = await fake.fetch(`${fake.baseUrl}/api/${fake.serviceId}/auth/token/issue`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${fake.accessToken}`, "Content-Type": "application/json" },
+      body: '{"ticket":7}',
+    });
+    expect(response.status).toBe(400);
+    expect(fake.calls[0]).toMatchObject({ api: "/auth/token/issue", body: undefined, rawBody: '{"ticket":7}' });
+  });
+
   it("records a body that is not JSON as raw text, and reset() empties the record", async () => {
     const fake = createFakeAuthlete();
     const response = await fake.fetch(`${fake.baseUrl}/api/${fake.serviceId}/auth/token`, {
