@@ -4,8 +4,7 @@
  */
 import type * as api from "../index.js";
 import {
-  type ClientFields,
-  DEFAULT_ERRORS,
+  defaultError,
   errorAnswer,
   failAnswer,
   handOff,
@@ -14,64 +13,15 @@ import {
   tokenOk,
   unknownTicket,
 } from "./bodies.js";
+import { authenticateClient, clientFields, type FakeClient } from "./clients.js";
+import { checkTokenExchange, type Grant, type KnownToken, knownInfo, lookUp, tokenType } from "./tokens.js";
 
 /** An action of `/auth/token`. */
 export type FakeAction = api.TokenResponse["action"];
 
-/** How a registered client authenticates at the token endpoint. */
-export type FakeClientAuthMethod = "CLIENT_SECRET_BASIC" | "CLIENT_SECRET_POST" | "NONE";
-
-/** A client registration: with any, the fake authenticates clients against them like Authlete. */
-export interface FakeClient {
-  /** The `client_id` the client sends: Authlete's numeric ID or an alias. */
-  clientId: string;
-  /** The secret of a confidential client. */
-  clientSecret?: string | undefined;
-  /**
-   * The registered `token_endpoint_auth_method` (RFC 7591 §2): `CLIENT_SECRET_BASIC` by default
-   * for a client with a secret, `NONE` for one without.
-   * @see https://www.rfc-editor.org/rfc/rfc7591#section-2
-   */
-  authMethod?: FakeClientAuthMethod | undefined;
-}
-
 /** The grant types whose parameters are named by URI. */
 const TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
 const JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
-
-/** Who a ticket or a token was handed to, and for what. */
-interface Grant {
-  client: ClientFields;
-  subject: string | null;
-  scopes: string[];
-  dpop: boolean;
-}
-
-/** A token the fake knows: one it issued, or one registered with the `tokens` option. */
-export interface KnownToken extends Grant {
-  /** When it expires, in milliseconds since the epoch; `undefined` for never. */
-  expiresAt: number | undefined;
-}
-
-/**
- * A token the fake should know without having issued it, e.g. one your test presents as a
- * `subject_token` (RFC 8693) or a `refresh_token`.
- * @see https://www.rfc-editor.org/rfc/rfc8693#section-2.1
- */
-export interface FakeToken {
-  /** The token itself. */
-  token: string;
-  /** What it is. Defaults to `ACCESS_TOKEN`. */
-  type?: "ACCESS_TOKEN" | "REFRESH_TOKEN" | undefined;
-  /** The client it was issued to: Authlete's numeric ID or an alias. */
-  clientId: string;
-  /** The user it stands for; none (`null` in Authlete's answers) for a client's own token. */
-  subject?: string | undefined;
-  /** Its scopes. Defaults to none. */
-  scopes?: readonly string[] | undefined;
-  /** When it expires, in milliseconds since the epoch. Defaults to never. */
-  expiresAt?: number | undefined;
-}
 
 /** What the deciding functions need from the fake. */
 export interface Authority {
@@ -104,111 +54,6 @@ export interface ScriptedIssue {
 export interface ScriptedFail {
   action: api.TokenFailResponse["action"];
   fields: Partial<api.TokenFailResponse> | undefined;
-}
-
-/** A token the fake knows, as Authlete would have stored it. */
-export function knownToken(registered: FakeToken): KnownToken {
-  return {
-    client: clientFields(registered.clientId, "CLIENT_SECRET_BASIC"),
-    subject: registered.subject ?? null,
-    scopes: [...(registered.scopes ?? [])],
-    dpop: false,
-    expiresAt: registered.expiresAt,
-  };
-}
-
-/** The token of `tokens` unless it expired (then Authlete treats it as unknown). */
-function lookUp(authority: Authority, tokens: Map<string, KnownToken>, token: string): KnownToken | undefined {
-  const known = tokens.get(token);
-  if (known === undefined || (known.expiresAt !== undefined && known.expiresAt <= authority.now())) return undefined;
-  return known;
-}
-
-type ClientCheck = { client: ClientFields } | { error: api.TokenResponse };
-
-/**
- * Authenticates the client like Authlete (RFC 6749 §2.3): one method only, its ID from Basic or
- * `client_id`, its method from where the secret was sent; against the registrations when there
- * are any.
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
- */
-function authenticateClient(authority: Authority, request: api.TokenRequest, form: URLSearchParams): ClientCheck {
-  // RFC 6749 §2.3: "The client MUST NOT use more than one authentication method in each request";
-  // §5.2 makes that an invalid_request, which is what Authlete answers.
-  const methods = [request.clientSecret !== undefined, form.has("client_secret"), form.has("client_assertion")];
-  if (methods.filter(Boolean).length > 1) {
-    return {
-      error: errorAnswer(
-        "BAD_REQUEST",
-        "A054205",
-        "invalid_request",
-        "The client used more than one client authentication method.",
-      ),
-    };
-  }
-  const formId = form.get("client_id");
-  const id = request.clientId ?? formId;
-  if (id === null || id === "") {
-    return { error: errorAnswer("INVALID_CLIENT", "A054201", "invalid_client", "The client is not identified.") };
-  }
-  if (request.clientId !== undefined && formId !== null && formId !== request.clientId) {
-    return {
-      error: errorAnswer("BAD_REQUEST", "A054202", "invalid_request", "The client IDs of Basic and the form differ."),
-    };
-  }
-  const method: FakeClientAuthMethod =
-    request.clientSecret !== undefined
-      ? "CLIENT_SECRET_BASIC"
-      : form.has("client_secret")
-        ? "CLIENT_SECRET_POST"
-        : "NONE";
-  const client = clientFields(id, method);
-  if (authority.clients === undefined) return { client };
-  const registered = authority.clients.get(id);
-  if (registered === undefined) {
-    return { error: errorAnswer("INVALID_CLIENT", "A054201", "invalid_client", "The client does not exist.") };
-  }
-  const expected = registered.authMethod ?? (registered.clientSecret === undefined ? "NONE" : "CLIENT_SECRET_BASIC");
-  if (method !== expected) {
-    return {
-      error: errorAnswer(
-        "INVALID_CLIENT",
-        "A054204",
-        "invalid_client",
-        `The client authentication method ${method} is not the registered one.`,
-      ),
-    };
-  }
-  const secret = method === "CLIENT_SECRET_BASIC" ? request.clientSecret : form.get("client_secret");
-  if (method !== "NONE" && secret !== registered.clientSecret) {
-    return { error: defaultError("INVALID_CLIENT") };
-  }
-  return { client };
-}
-
-/** The scripted or default answer of an error action, with the error Authlete gives most often. */
-function defaultError<A extends keyof typeof DEFAULT_ERRORS>(action: A) {
-  const [resultCode, error, message] = DEFAULT_ERRORS[action];
-  return errorAnswer(action, resultCode, error, message);
-}
-
-/** A client as Authlete reports it: a numeric ID, and the alias when the client used one. */
-export function clientFields(id: string, clientAuthMethod: FakeClientAuthMethod): ClientFields {
-  const numeric = /^[1-9][0-9]{0,14}$/.test(id);
-  return {
-    clientId: numeric ? Number(id) : stableNumber(id),
-    clientIdAlias: numeric ? null : id,
-    clientIdAliasUsed: !numeric,
-    clientAuthMethod,
-  };
-}
-
-/** A stable 13-digit number for an alias (FNV-1a), so the same alias always has the same ID. */
-function stableNumber(text: string): number {
-  let hash = 0x811c9dc5;
-  for (const unit of new TextEncoder().encode(text)) hash = Math.imul(hash ^ unit, 0x01000193) >>> 0;
-  return 1_000_000_000_000 + hash;
 }
 
 function scopesOf(form: URLSearchParams): string[] {
@@ -343,25 +188,6 @@ function clientPart(grant: Grant) {
 }
 
 /**
- * Authlete's short names for the token type URIs of RFC 8693 and OpenID Connect Native SSO.
- * @see https://www.rfc-editor.org/rfc/rfc8693#section-3
- */
-const TOKEN_TYPES: Readonly<Record<string, api.TokenType>> = {
-  "urn:ietf:params:oauth:token-type:jwt": "JWT",
-  "urn:ietf:params:oauth:token-type:access_token": "ACCESS_TOKEN",
-  "urn:ietf:params:oauth:token-type:refresh_token": "REFRESH_TOKEN",
-  "urn:ietf:params:oauth:token-type:id_token": "ID_TOKEN",
-  "urn:ietf:params:oauth:token-type:saml1": "SAML1",
-  "urn:ietf:params:oauth:token-type:saml2": "SAML2",
-  "urn:openid:params:token-type:device-secret": "DEVICE_SECRET",
-};
-
-/** Authlete's short name for a token type URI the client sent; `null` for none or an unknown one. */
-function tokenType(uri: string | null): api.TokenType | null {
-  return uri === null ? null : (TOKEN_TYPES[uri] ?? null);
-}
-
-/**
  * The actions Authlete leaves to the authorization server, with the request's own parameters
  * (RFC 8693 §2.1, RFC 7523 §2.1) and what the presented tokens stand for.
  * @see https://www.rfc-editor.org/rfc/rfc8693#section-2.1
@@ -426,95 +252,6 @@ function handOverAnswer(
     deviceSecret,
     deviceSecretHash: authority.newToken(),
   };
-}
-
-/** What Authlete says about a token it knows (`subjectTokenInfo`, `actorTokenInfo`). */
-function knownInfo(authority: Authority, token: string, type: api.TokenType | null): api.TokenInfo | undefined {
-  const tokens =
-    type === "ACCESS_TOKEN" ? authority.accessTokens : type === "REFRESH_TOKEN" ? authority.refreshTokens : undefined;
-  const known = tokens && lookUp(authority, tokens, token);
-  if (known === undefined) return undefined;
-  const { clientId, clientIdAlias, clientIdAliasUsed } = known.client;
-  return {
-    clientId,
-    ...(clientIdAlias === null ? {} : { clientIdAlias }),
-    clientIdAliasUsed,
-    ...(known.subject === null ? {} : { subject: known.subject }),
-    scopes: known.scopes,
-    expiresAt: known.expiresAt ?? authority.now() + authority.accessTokenDuration * 1000,
-  };
-}
-
-/**
- * The checks Authlete makes on a token exchange request before it answers `TOKEN_EXCHANGE`: the
- * parameters of RFC 8693 §2.1, then each token by its type. An access or refresh token must be one
- * the service issued (for the fake: issued by it or registered with `tokens`), a JWT or ID token
- * must be a JWT that has not expired; SAML assertions are not checked. A refusal is
- * `invalid_request`, as RFC 8693 §2.2.2 requires.
- * @see https://www.rfc-editor.org/rfc/rfc8693#section-2.1
- * @see https://www.rfc-editor.org/rfc/rfc8693#section-2.2.2
- */
-function checkTokenExchange(authority: Authority, form: URLSearchParams): api.TokenResponse | undefined {
-  const refuse = (resultCode: string, message: string) => badRequest(resultCode, "invalid_request", message);
-  const requested = form.get("requested_token_type");
-  if (requested !== null && requested !== "" && tokenType(requested) === null) {
-    return refuse("A327101", "The value of 'requested_token_type' is not a registered token type.");
-  }
-  const tokens = [
-    ["subject", form.get("subject_token"), form.get("subject_token_type")],
-    ["actor", form.get("actor_token"), form.get("actor_token_type")],
-  ] as const;
-  for (const [role, token, typeUri] of tokens) {
-    const present = token !== null && token !== "";
-    if (!present) {
-      if (role === "subject") return refuse("A327102", "The token exchange request lacks 'subject_token'.");
-      if (typeUri !== null && typeUri !== "") {
-        return refuse("A327103", "'actor_token_type' is given without 'actor_token'.");
-      }
-      continue;
-    }
-    const type = tokenType(typeUri);
-    if (type === null) return refuse("A327104", `The value of '${role}_token_type' is missing or not registered.`);
-    const problem = tokenProblem(authority, token, type);
-    if (problem !== undefined) return refuse("A327105", `The ${role} token ${problem}.`);
-  }
-  return undefined;
-}
-
-/** Why Authlete refuses a token of `type`, or `undefined` when it accepts it. */
-function tokenProblem(authority: Authority, token: string, type: api.TokenType): string | undefined {
-  switch (type) {
-    case "ACCESS_TOKEN":
-      return knownInfo(authority, token, type) ? undefined : "is not an access token of the service, or has expired";
-    case "REFRESH_TOKEN":
-      return knownInfo(authority, token, type) ? undefined : "is not a refresh token of the service, or has expired";
-    case "JWT":
-    case "ID_TOKEN": {
-      const claims = jwtClaims(token);
-      if (claims === undefined) return "is not a JWT";
-      const { exp } = claims;
-      if (typeof exp === "number" && exp * 1000 <= authority.now()) return "has expired";
-      if (type === "ID_TOKEN" && typeof exp !== "number") return "has no 'exp' claim";
-      return undefined;
-    }
-    default:
-      return undefined;
-  }
-}
-
-/** The claims of a JWS in compact form (RFC 7515 §7.1), or `undefined` for anything else. */
-function jwtClaims(token: string): Record<string, unknown> | undefined {
-  const parts = token.split(".");
-  if (parts.length !== 3) return undefined;
-  try {
-    const json = atob((parts[1] ?? "").replaceAll("-", "+").replaceAll("_", "/"));
-    const claims: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0))));
-    return typeof claims === "object" && claims !== null && !Array.isArray(claims)
-      ? (claims as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The answer of `/auth/token` that `next(action, fields)` scripted, consistent with the request. */

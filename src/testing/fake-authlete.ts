@@ -12,15 +12,13 @@ import {
 import { REDACTED, showRedacted } from "../redact.js";
 import { resultBody } from "./bodies.js";
 import { FAKE_APIS, type FakeApiPath, type FakeApis, type FakeCall, isFakeApiPath, redactedCall } from "./calls.js";
+import type { FakeClient } from "./clients.js";
 import {
   type Authority,
   decideFail,
   decideIssue,
   decideToken,
   type FakeAction,
-  type FakeClient,
-  type FakeToken,
-  knownToken,
   type Scripted,
   type ScriptedFail,
   type ScriptedIssue,
@@ -28,7 +26,9 @@ import {
   scriptedIssue,
   scriptedToken,
 } from "./decide.js";
+import { type Answer, createFaultQueue, faultAnswer, type HttpFault, type HttpFaultOptions } from "./faults.js";
 import { REQUEST_SCHEMAS } from "./request-schemas.js";
+import { type FakeToken, knownToken } from "./tokens.js";
 import { firstViolation } from "./validate.js";
 
 /** The access token a fake accepts when none is given. */
@@ -67,28 +67,6 @@ export interface FakeAuthleteOptions {
   refreshTokenDuration?: number | undefined;
   /** The clock, in milliseconds since the epoch. Defaults to `Date.now`. */
   now?: (() => number) | undefined;
-}
-
-/** Options of {@link FakeAuthlete.failNext}. */
-export interface HttpFaultOptions {
-  /** Fail only calls of this API, e.g. `/auth/token/issue`; calls of the others are answered as usual. Defaults to any. */
-  path?: FakeApiPath | undefined;
-  /** `Retry-After` to send with a status fault: delay-seconds or an HTTP-date (RFC 9110 §10.2.3). */
-  retryAfter?: number | string | undefined;
-  /** The error body; Authlete's `{ resultCode, resultMessage }` by default. */
-  body?: unknown;
-  /** Wait this long before answering (or dropping), to exercise time limits. */
-  delayMs?: number | undefined;
-  /** How many consecutive calls get the fault. Defaults to 1. */
-  times?: number | undefined;
-}
-
-/** An HTTP fault in one object, for {@link FakeAuthlete.failNext}: `{ path: "/auth/token/issue", status: 500 }`. */
-export interface HttpFault extends HttpFaultOptions {
-  /** The HTTP error status to answer (400-599). Defaults to 500 unless `drop` is set. */
-  status?: number | undefined;
-  /** Close the connection without an answer instead. */
-  drop?: boolean | undefined;
 }
 
 /**
@@ -144,18 +122,11 @@ export interface FakeAuthlete {
   reset(): void;
 }
 
-interface Fault {
-  fault: number | "drop";
-  options: HttpFaultOptions;
-}
-
 /** A scripted answer, queued per API. */
 type ScriptEntry =
   | ({ path: "/auth/token" } & Scripted)
   | ({ path: "/auth/token/issue" } & ScriptedIssue)
   | ({ path: "/auth/token/fail" } & ScriptedFail);
-
-type Answer = { status: number; body: unknown; headers?: Record<string, string> } | "drop";
 
 /** `/api/{serviceId}` and the API path after it. */
 const PATH = /^\/api\/([^/]+)(\/.*?)\/?$/;
@@ -189,7 +160,7 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
     refreshTokenDuration: options.refreshTokenDuration ?? 86_400,
   };
   const script: ScriptEntry[] = [];
-  const faults: Fault[] = [];
+  const faults = createFaultQueue();
   const calls: FakeCall[] = [];
   const register = () => {
     for (const token of options.tokens ?? []) {
@@ -244,7 +215,7 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
     body: unknown,
     rawBody: string,
   ): Promise<Answer> {
-    const fault = takeFault(api);
+    const fault = faults.take(api);
     if (fault !== undefined) return faultAnswer(fault, path, request.signal);
     if (match === null || api === undefined) {
       return { status: 404, body: resultBody("A001103", path, "The API does not exist.") };
@@ -302,17 +273,6 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
     }
   }
 
-  /** The first fault queued for `api` (or for any API), used up once its `times` are. */
-  function takeFault(api: FakeApiPath | undefined): Fault | undefined {
-    const index = faults.findIndex((fault) => fault.options.path === undefined || fault.options.path === api);
-    const first = faults[index];
-    if (first === undefined) return undefined;
-    const times = (first.options.times ?? 1) - 1;
-    if (times <= 0) faults.splice(index, 1);
-    else faults[index] = { ...first, options: { ...first.options, times } };
-    return first;
-  }
-
   async function handleFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     const request = new Request(input, init);
     request.signal.throwIfAborted();
@@ -368,15 +328,8 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
       script.push({ ...entry, path: entry.path ?? "/auth/token" } as ScriptEntry);
       return fake;
     },
-    failNext(fault: number | "drop" | HttpFault, faultOptions: HttpFaultOptions = {}) {
-      const [status, rest] = typeof fault === "object" ? faultOf(fault) : [fault, faultOptions];
-      if (status !== "drop" && !(Number.isInteger(status) && status >= 400 && status <= 599)) {
-        throw new TypeError('failNext takes an HTTP error status (400-599) or "drop"');
-      }
-      if (rest.path !== undefined && !isFakeApiPath(rest.path)) {
-        throw new TypeError(`failNext: the fake serves no API ${JSON.stringify(rest.path)}`);
-      }
-      faults.push({ fault: status, options: rest });
+    failNext(fault: number | "drop" | HttpFault, faultOptions?: HttpFaultOptions) {
+      faults.add(fault, faultOptions);
       return fake;
     },
     get calls() {
@@ -385,7 +338,7 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
     reset() {
       calls.length = 0;
       script.length = 0;
-      faults.length = 0;
+      faults.clear();
       authority.tickets.clear();
       authority.accessTokens.clear();
       authority.refreshTokens.clear();
@@ -393,30 +346,6 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
     },
   };
   return showRedacted(fake, () => ({ serviceId, accessToken: REDACTED, baseUrl: FAKE_BASE_URL, calls: calls.length }));
-}
-
-/** The status (or drop) and the options of a fault given in one object. */
-function faultOf(fault: HttpFault): [number | "drop", HttpFaultOptions] {
-  const { status, drop, ...options } = fault;
-  if (drop === true && status !== undefined) throw new TypeError("failNext takes a status or drop, not both");
-  return [drop === true ? "drop" : (status ?? 500), options];
-}
-
-/** An HTTP fault's answer, its default body naming the API the call was for, as Authlete's do. */
-async function faultAnswer(fault: Fault, api: string, signal: AbortSignal): Promise<Answer> {
-  const { delayMs, retryAfter, body } = fault.options;
-  if (delayMs !== undefined && delayMs > 0) await delay(delayMs, signal);
-  if (fault.fault === "drop") return "drop";
-  const headers: Record<string, string> = {};
-  if (retryAfter !== undefined) headers["Retry-After"] = String(retryAfter);
-  const status = fault.fault;
-  return {
-    status,
-    headers,
-    body:
-      body ??
-      resultBody(status >= 500 ? "A001101" : "A001201", api, status >= 500 ? "Authlete Server error." : "Bad request."),
-  };
 }
 
 function ok(body: unknown): Answer {
@@ -427,20 +356,6 @@ function toResponse(answer: Exclude<Answer, "drop">): Response {
   return new Response(JSON.stringify(answer.body), {
     status: answer.status,
     headers: { "Content-Type": "application/json;charset=UTF-8", ...answer.headers },
-  });
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
   });
 }
 

@@ -4,7 +4,8 @@
  * @module
  */
 export type { FakeApiCall, FakeApiPath, FakeApis, FakeCall, FakeUnknownCall } from "./calls.js";
-export type { FakeAction, FakeClient, FakeClientAuthMethod, FakeToken } from "./decide.js";
+export type { FakeClient, FakeClientAuthMethod } from "./clients.js";
+export type { FakeAction } from "./decide.js";
 export {
   createFakeAuthlete,
   FAKE_ACCESS_TOKEN,
@@ -14,6 +15,6 @@ export {
   type FakeAuthlete,
   type FakeAuthleteOptions,
   type FakeAuthleteServer,
-  type HttpFault,
-  type HttpFaultOptions,
 } from "./fake-authlete.js";
+export type { HttpFault, HttpFaultOptions } from "./faults.js";
+export type { FakeToken } from "./tokens.js";
