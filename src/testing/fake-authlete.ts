@@ -243,9 +243,10 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
     if (violation !== undefined) {
       return { status: 400, body: resultBody("A001201", api, `The request body is invalid: ${violation}.`) };
     }
+    // Scripts are queued per API: the first one for this API answers, those of others wait.
     const index = script.findIndex((entry) => entry.path === api);
     const scripted = index < 0 ? undefined : script.splice(index, 1)[0];
-    switch (scripted?.path ?? api) {
+    switch (api) {
       case "/auth/token": {
         const request = body as TokenRequest;
         return ok(
