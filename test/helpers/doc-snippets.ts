@@ -29,7 +29,7 @@ const BLOCK = /^(?:<!--\s*snippet:\s*([\s\S]*?)\s*-->\n)?```(?:ts|typescript)\n(
 export function snippetsOf(file: string, markdown: string): Snippet[] {
   return [...markdown.matchAll(BLOCK)].map((match) => {
     const marker = match[1] ?? "";
-    const fence = match.index + (match[0].indexOf("```") ?? 0);
+    const fence = match.index + match[0].indexOf("```");
     const line = markdown.slice(0, fence).split("\n").length;
     const partial = marker === "partial";
     if (marker !== "" && !partial && !marker.startsWith("declare ")) {
