@@ -12,7 +12,9 @@ export interface DemoProcess {
   stop: () => Promise<number | null>;
 }
 
-export async function startDemoProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<DemoProcess> {
+// The start-up bound is generous (under the 120 s hook limit): on a loaded machine bundling the spec
+// for Prism alone took over 30 s.
+export async function startDemoProcess(env: Record<string, string>, timeoutMs = 90_000): Promise<DemoProcess> {
   const base: Record<string, string | undefined> = { ...process.env };
   for (const name of ["AUTHLETE_BASE_URL", "AUTHLETE_SERVICE_ID", "AUTHLETE_ACCESS_TOKEN", "AUTHLETE_MOCK"])
     delete base[name];
