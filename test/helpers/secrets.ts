@@ -122,6 +122,7 @@ export const UNSCANNABLE_LITERALS: Readonly<Record<string, string>> = Object.fre
   secret: "Prism examples (contract.test.ts, demo.e2e.test.ts)",
   tok: "client-issue-fail.test.ts against the fake Authlete",
   "secret token": "a token with a space, refused before use (client.test.ts)",
+  "my-secret": "the demo's client secret, which the demo prints on purpose (demo.e2e.test.ts)",
 });
 
 /** One way a secret can appear in text. */

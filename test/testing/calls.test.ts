@@ -10,7 +10,7 @@ import { TESTING_ACCESS_TOKEN, TESTING_CLIENT_SECRET } from "../helpers/secrets.
 const USER_PASSWORD = "user-password-Rk2m";
 
 describe("calls", () => {
-  it("records path, parsed body and the headers that matter", async () => {
+  it("records path, parsed body and the headers that matter, by lower-case name", async () => {
     const fake = createFakeAuthlete({ accessToken: TESTING_ACCESS_TOKEN });
     const client = createTokenClient({ ...fake, userAgent: "my-as/1.0" });
     await client.process({
@@ -22,6 +22,7 @@ describe("calls", () => {
       method: "POST",
       path: `/api/${fake.serviceId}/auth/token`,
       operation: "token",
+      api: "/auth/token",
       body: { parameters: "grant_type=client_credentials&client_id=a&client_secret=b", accessTokenDuration: 60 },
       rawBody: JSON.stringify({
         parameters: "grant_type=client_credentials&client_id=a&client_secret=b",
@@ -29,9 +30,9 @@ describe("calls", () => {
       }),
       headers: {
         authorization: `Bearer ${TESTING_ACCESS_TOKEN}`,
-        contentType: "application/json",
+        "content-type": "application/json",
         accept: "application/json",
-        userAgent: "my-as/1.0",
+        "user-agent": "my-as/1.0",
       },
       status: 200,
       action: "OK",
@@ -75,6 +76,17 @@ describe("calls", () => {
     expect(renderings.inspect).toContain("username=john");
     exposeForScan(fake.calls, "fake Authlete calls");
     exposeForScan(fake, "fake Authlete");
+  });
+
+  it("records a body that breaks the request schema as raw text only, so `body` is always the API's request", async () => {
+    const fake = createFakeAuthlete();
+    const response = await fake.fetch(`${fake.baseUrl}/api/${fake.serviceId}/auth/token/issue`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${fake.accessToken}`, "Content-Type": "application/json" },
+      body: '{"ticket":7}',
+    });
+    expect(response.status).toBe(400);
+    expect(fake.calls[0]).toMatchObject({ api: "/auth/token/issue", body: undefined, rawBody: '{"ticket":7}' });
   });
 
   it("records a body that is not JSON as raw text, and reset() empties the record", async () => {
