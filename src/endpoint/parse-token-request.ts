@@ -45,10 +45,22 @@ export function checkParseTokenRequestOptions(options: ParseTokenRequestOptions)
   if (basicCredentialsFormEncoded !== undefined && typeof basicCredentialsFormEncoded !== "boolean") {
     throw new AuthleteConfigurationError("basicCredentialsFormEncoded must be true or false");
   }
-  if (realm !== undefined && typeof realm !== "string") throw new AuthleteConfigurationError("realm must be a string");
+  if (realm !== undefined && !(typeof realm === "string" && QUOTED_STRING_CONTENT.test(realm))) {
+    // Checked here, not per 401: a realm Headers refuses would turn every 401 into a 500.
+    throw new AuthleteConfigurationError(
+      "realm must be a string of tab, space, visible ASCII or U+0080-U+00FF characters (RFC 9110 quoted-string)",
+    );
+  }
   if (clientCertificate !== undefined) checkClientCertificateSource(clientCertificate);
   checkDpopTargetOptions(options);
 }
+
+/**
+ * What a quoted-string can hold once `"` and `\\` are escaped: tab, space, visible ASCII and
+ * obs-text; no control character (CR, LF, NUL) and nothing above U+00FF.
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-5.6.4
+ */
+const QUOTED_STRING_CONTENT = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 const FORM = /^application\/x-www-form-urlencoded[ \t]*(?:;.*)?$/is;
 

@@ -355,6 +355,18 @@ describe("maxBodyBytes", () => {
     expect((await parseTokenRequest(post("a=b"), { maxBodyBytes: 3 })).parameters).toBe("a=b");
   });
 
+  it("a realm that cannot be a quoted header value fails at creation, not as a 500 on every 401", async () => {
+    for (const realm of ["Ω", "line\r\nbreak", "lf\nonly", "nul\0byte", "tab\u007fdel"]) {
+      expect(() => endpoint({ realm }), JSON.stringify(realm)).toThrow(AuthleteConfigurationError);
+      await expect(parseTokenRequest(post("a=b"), { realm })).rejects.toThrow(AuthleteConfigurationError);
+    }
+    // Quotes, backslashes, tabs, spaces and Latin-1 are escaped or allowed in a quoted-string.
+    const realm = 'my "realm"\\ with\tcafé';
+    const response = await endpoint({ realm })(post("grant_type=x", { Authorization: "Basic !!!" }));
+    expect(response.status).toBe(401);
+    expect(response.headers.get("WWW-Authenticate")).toBe('Basic realm="my \\"realm\\"\\\\ with\tcafé"');
+  });
+
   it("a bad client-certificate option fails at creation, not on every request", () => {
     expect(() => endpoint({ clientCertificate: "x-client-cert" } as unknown as TokenEndpointOptions)).toThrow(
       AuthleteConfigurationError,
