@@ -1,7 +1,7 @@
 import type { TokenRequest } from "../../generated/authlete-token.js";
 import { decodeUtf8, readAtMost } from "../bytes.js";
 import { AuthleteConfigurationError } from "../errors.js";
-import { REDACTED, redactParameters } from "../redact.js";
+import { redactFields } from "../redact.js";
 import { type BasicCredentialsOptions, parseBasicCredentials } from "./basic-credentials.js";
 import {
   type ClientCertificateSource,
@@ -177,17 +177,13 @@ function bodyTooLarge(limit: number): TokenEndpointError {
 
 /**
  * Hides the client secret from Node's `util.inspect` (and so `console.log`) of the token request,
- * including one sent in the form body (`client_secret_post`) and the other credentials a body can
- * carry. `JSON.stringify` still sees everything: Authlete needs it.
+ * including one sent in the form body (`client_secret_post`), and the other credentials a request
+ * can carry (see `redactFields`). `JSON.stringify` still sees everything: Authlete needs it.
  */
 function redactedInInspect(tokenRequest: TokenRequest): TokenRequest {
   Object.defineProperty(tokenRequest, Symbol.for("nodejs.util.inspect.custom"), {
     enumerable: false,
-    value: () => ({
-      ...tokenRequest,
-      parameters: redactParameters(tokenRequest.parameters),
-      ...(tokenRequest.clientSecret === undefined ? {} : { clientSecret: REDACTED }),
-    }),
+    value: () => redactFields(tokenRequest),
   });
   return tokenRequest;
 }

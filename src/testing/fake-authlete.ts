@@ -1,4 +1,6 @@
 // The package's public API only (its entry point), so internals can move freely.
+
+import { discard, readAtMost } from "../bytes.js";
 import {
   type FetchLike,
   type NodeRequestLike,
@@ -140,23 +142,23 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
 
   async function respond(request: Request): Promise<Answer> {
     const url = new URL(request.url);
-    const rawBody = await request.text();
+    const rawBody = await readBody(request);
     let body: unknown;
     try {
-      body = JSON.parse(rawBody);
+      body = rawBody === undefined ? undefined : JSON.parse(rawBody);
     } catch {
       body = undefined;
     }
     const match = PATH.exec(url.pathname);
     const operation = match ? ((match[2] ?? "token") as "token" | "issue" | "fail") : undefined;
-    const answer = await decide(request, match, operation, body, rawBody);
+    const answer = rawBody === undefined ? bodyTooLarge() : await decide(request, match, operation, body, rawBody);
     calls.push(
       redactedCall({
         method: request.method,
         path: url.pathname,
         operation,
         body,
-        rawBody,
+        rawBody: rawBody ?? "",
         headers: {
           authorization: request.headers.get("authorization") ?? undefined,
           contentType: request.headers.get("content-type") ?? undefined,
@@ -297,6 +299,41 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
     },
   };
   return showRedacted(fake, () => ({ serviceId, accessToken: REDACTED, baseUrl: FAKE_BASE_URL, calls: calls.length }));
+}
+
+/**
+ * The largest request body the fake reads, in bytes: far above any token request. A larger one is
+ * answered 413 before any other check (the bearer token included) and is not kept in `calls`.
+ */
+export const FAKE_MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * The body as text, or `undefined` when it is larger than {@link FAKE_MAX_BODY_BYTES}: refused by
+ * its `Content-Length` unread, or read no further than the limit.
+ */
+async function readBody(request: Request): Promise<string | undefined> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > FAKE_MAX_BODY_BYTES) {
+    discard(request.body);
+    return undefined;
+  }
+  try {
+    return LENIENT_UTF8.decode(await readAtMost(request.body, FAKE_MAX_BODY_BYTES, () => new RangeError("too large")));
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+const LENIENT_UTF8 = new TextDecoder();
+
+function bodyTooLarge(): Answer {
+  return {
+    status: 413,
+    // Nothing more is read: the connection cannot carry another request.
+    headers: { Connection: "close" },
+    body: resultBody("A001201", "/auth/token", `The request body is larger than ${FAKE_MAX_BODY_BYTES} bytes.`),
+  };
 }
 
 async function faultAnswer(fault: Fault, signal: AbortSignal): Promise<Answer> {
