@@ -26,7 +26,9 @@ import {
   REDACTION_ACCESS_TOKEN,
   REDACTION_ASSERTION,
   REDACTION_CLIENT_SECRET,
+  REDACTION_MINTED_TOKEN,
   REDACTION_PASSWORD,
+  REDACTION_PRE_AUTHORIZED_CODE,
 } from "../helpers/secrets.js";
 
 let authlete: ScriptedFetch;
@@ -342,6 +344,47 @@ describe("credentials echoed by Authlete or a proxy", () => {
       exposeForScan(error);
       expectNothingOf(`${String(error)} ${inspect(error, { depth: 10 })}`);
     });
+  });
+});
+
+describe("credentials beyond the token request's own", () => {
+  it("the access token the server minted for /auth/token/issue is redacted from AuthleteApiError and the logger", async () => {
+    authlete.enqueue("", result("PASSWORD", { ticket: "ticket-Rd4", username: "alice", password: "pw" }));
+    // Gson's default escaping of an echoed request, as a misbehaving gateway might send it back.
+    const echo = JSON.stringify({ accessToken: REDACTION_MINTED_TOKEN, ticket: "ticket-Rd4" }).replace(
+      /[=<>&']/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+    authlete.enqueue("/issue", { status: 400, body: { resultCode: "A001201", resultMessage: `bad request: ${echo}` } });
+    const authenticateUser = () => ({ subject: "1001", accessToken: REDACTION_MINTED_TOKEN });
+    const response = await endpoint({ authenticateUser })(post("grant_type=password&username=alice&password=pw"));
+    expect(response.status).toBe(500);
+    const error = logs[0]?.details.error;
+    expect(error).toBeInstanceOf(AuthleteApiError);
+    expect((error as AuthleteApiError).resultMessage).toContain("[REDACTED]");
+    const rendered = `${inspect(logs, { depth: 20, showHidden: true })} ${String(error)}`;
+    expect(rendered).not.toContain(REDACTION_MINTED_TOKEN);
+    expect(rendered).not.toContain("ticket-Rd4");
+  });
+
+  it("OpenID4VCI's pre-authorized_code and tx_code are hidden from parseTokenRequest's printed view and the logger", async () => {
+    const form = new URLSearchParams({
+      grant_type: "urn:ietf:params:oauth:grant-type:pre-authorized_code",
+      "pre-authorized_code": REDACTION_PRE_AUTHORIZED_CODE,
+      tx_code: "493536-tx",
+    }).toString();
+    const shown = inspect(await parseTokenRequest(post(form)), { depth: 5 });
+    expect(shown).toContain("pre-authorized_code=[REDACTED]&tx_code=[REDACTED]");
+    expect(shown).not.toContain(encodeURIComponent(REDACTION_PRE_AUTHORIZED_CODE).slice(0, 8));
+    expect(shown).not.toContain("493536-tx");
+    // Echoed back percent-encoded the strict RFC 3986 way (Python's quote), as a proxy would.
+    const strict = encodeURIComponent(REDACTION_PRE_AUTHORIZED_CODE).replace(
+      /[!'()*]/g,
+      (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+    );
+    authlete.enqueue("", result("INTERNAL_SERVER_ERROR", { resultMessage: `oops: ${strict} 493536-tx` }));
+    expect((await endpoint()(post(form))).status).toBe(500);
+    expect(logs[0]?.details.resultMessage).toBe("oops: [REDACTED] [REDACTED]");
   });
 });
 
