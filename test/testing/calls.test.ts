@@ -4,7 +4,7 @@ import { request as httpRequest } from "node:http";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { createTokenClient, createTokenEndpoint, encodeBasicCredentials } from "../../src/index.js";
-import { createFakeAuthlete, type FakeCall } from "../../src/testing/index.js";
+import { createFakeAuthlete, FAKE_MAX_BODY_BYTES, type FakeCall } from "../../src/testing/index.js";
 import { exposeForScan } from "../helpers/secret-scan.js";
 import {
   REDACTION_MINTED_TOKEN,
@@ -186,7 +186,7 @@ describe("listen(): request bodies are capped", () => {
       const fake = createFakeAuthlete({ accessToken: TESTING_ACCESS_TOKEN });
       const server = await fake.listen();
       try {
-        const size = 4 * 1024 * 1024;
+        const size = 4 * FAKE_MAX_BODY_BYTES;
         const unauthenticated = await post(server.url, size, { chunked });
         expect(unauthenticated.status).toBe(413);
         expect(JSON.parse(unauthenticated.body)).toMatchObject({ resultCode: "A001201" });
@@ -196,8 +196,8 @@ describe("listen(): request bodies are capped", () => {
           [413, "", undefined],
           [413, "", undefined],
         ]);
-        // A body within the limit is still read and checked as before.
-        expect((await post(server.url, 10, { chunked })).status).toBe(401);
+        // A body at the limit is still read and checked as before.
+        expect((await post(server.url, FAKE_MAX_BODY_BYTES, { chunked })).status).toBe(401);
       } finally {
         await server.close();
       }
