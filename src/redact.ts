@@ -233,12 +233,26 @@ function fold(text: string): string {
   return text.includes("+") ? text.replaceAll("+", " ") : text;
 }
 
+/**
+ * Below this length a credential is only hidden where it stands alone (not inside a word):
+ * replacing every `t` of a message would leave nothing of it to read, and hide nothing more.
+ */
+const SHORT_CREDENTIAL = 4;
+
+const WORD_CHARACTER = /[\w.~-]/;
+
 /** Adds to `spans` where, in the original text, each needle occurs in `view`. */
 function findIn(view: View, needles: readonly string[], spans: Span[]): void {
   const haystack = fold(view.text);
   for (const needle of needles) {
     for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + needle.length)) {
       const last = at + needle.length - 1;
+      if (
+        needle.length < SHORT_CREDENTIAL &&
+        (WORD_CHARACTER.test(haystack[at - 1] ?? "") || WORD_CHARACTER.test(haystack[last + 1] ?? ""))
+      ) {
+        continue;
+      }
       spans.push([view.from ? (view.from[at] as number) : at, view.to ? (view.to[last] as number) : last + 1]);
     }
   }

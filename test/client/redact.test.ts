@@ -116,6 +116,13 @@ describe("redact: one normaliser for every usual encoding of an echo", () => {
     expect(redact(plain, [REDACTION_PASSWORD])).toBe(plain);
   });
 
+  it("hides a credential of a few characters where it stands alone, not inside the words of the message", () => {
+    expect(redact('/reason must be one of "t": ticket=t, t', ["t"])).toBe(
+      `/reason must be one of "${REDACTED}": ticket=${REDACTED}, ${REDACTED}`,
+    );
+    expect(redact("code %61%62c: abc", ["abc"])).toBe(`code ${REDACTED}: ${REDACTED}`);
+  });
+
   it("hides overlapping matches as one", () => {
     const text = `[${REDACTION_ACCESS_TOKEN}${REDACTION_ACCESS_TOKEN.slice(0, 5)}]`;
     expect(redact(text, [REDACTION_ACCESS_TOKEN, REDACTION_ACCESS_TOKEN.slice(3)])).toBe(
