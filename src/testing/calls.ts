@@ -7,7 +7,7 @@ import type {
   TokenRequest,
   TokenResponse,
 } from "../index.js";
-import { REDACTED, redactParameters, showRedacted } from "../redact.js";
+import { credentialsOf, REDACTED, redact, redactFields, showRedacted } from "../redact.js";
 
 /**
  * The APIs the fake serves, by path (after `/api/{serviceId}`), with the request body and the
@@ -89,23 +89,31 @@ export type FakeUnknownCall = FakeCallBase & {
 export type FakeCall = { [P in FakeApiPath]: FakeApiCall<P> }[FakeApiPath] | FakeUnknownCall;
 
 /**
- * Wraps a call so that `util.inspect`, `JSON.stringify` and `String()` show the bearer token, the
- * client secret and the credentials of the form body as `[REDACTED]`; the fields themselves keep
- * the real values for assertions.
+ * Wraps a call so that `util.inspect`, `JSON.stringify` and `String()` of it, of its `headers` and
+ * of its `body` show every credential (bearer token, client secret, access token, ticket, DPoP
+ * proof, client attestation and its proof, form credentials such as `password`) as `[REDACTED]`;
+ * `headers` and `body` keep the real values for assertions. `rawBody` is a string and cannot hide
+ * itself, so it holds the body with those credentials already masked.
  */
 export function redactedCall<C extends FakeCall>(call: C): C {
-  return showRedacted(call, () => ({
+  const recorded: C = { ...call, rawBody: maskedRawBody(call) };
+  const headersView = () => ({
+    ...call.headers,
+    authorization:
+      call.headers.authorization === undefined ? undefined : redactAuthorization(call.headers.authorization),
+  });
+  showRedacted(call.headers, headersView);
+  const bodyView = () => redactFields(call.body) as Record<string, unknown>;
+  if (isPlainObject(call.body)) showRedacted(call.body, bodyView);
+  return showRedacted(recorded, () => ({
     method: call.method,
     path: call.path,
     operation: call.operation,
     api: call.api,
-    body: redactBody(call.body),
-    rawBody: call.body === undefined ? REDACTED : JSON.stringify(redactBody(call.body)),
-    headers: {
-      ...call.headers,
-      authorization:
-        call.headers.authorization === undefined ? undefined : redactAuthorization(call.headers.authorization),
-    },
+    body: isPlainObject(call.body) ? bodyView() : call.body,
+    // Text that is not JSON may hold credentials in forms nobody can tell.
+    rawBody: call.body === undefined && recorded.rawBody !== "" ? REDACTED : recorded.rawBody,
+    headers: headersView(),
     status: call.status,
     action: call.action,
   }));
@@ -117,10 +125,29 @@ function redactAuthorization(value: string): string {
   return space < 0 ? REDACTED : `${value.slice(0, space)} ${REDACTED}`;
 }
 
-function redactBody(body: unknown): unknown {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return body;
-  const copy: Record<string, unknown> = { ...body };
-  if (typeof copy.parameters === "string") copy.parameters = redactParameters(copy.parameters);
-  for (const name of ["clientSecret", "accessToken"]) if (name in copy) copy[name] = REDACTED;
-  return copy;
+/**
+ * The body as received with its credentials masked: a JSON body as its fields are masked, other
+ * text with every echo of the credentials the call carried replaced.
+ */
+function maskedRawBody(call: FakeCall): string {
+  if (call.rawBody === "") return "";
+  if (isPlainObject(call.body) && JSON.stringify(call.body) === call.rawBody) {
+    return JSON.stringify(redactFields(call.body));
+  }
+  const authorization = call.headers.authorization;
+  const bearer = authorization?.slice(authorization.indexOf(" ") + 1).trim();
+  return redact(call.rawBody, credentialsOf(call.body ?? parsedOrUndefined(call.rawBody), bearer || undefined));
+}
+
+/** A body the fake refused (not the API's request) may still be JSON carrying credentials. */
+function parsedOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isPlainObject(value: unknown): value is object {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

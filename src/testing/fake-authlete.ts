@@ -1,4 +1,6 @@
 // The package's public API only (its entry point), so internals can move freely.
+
+import { discard, readAtMost } from "../bytes.js";
 import {
   type FetchLike,
   type NodeRequestLike,
@@ -172,17 +174,18 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
 
   async function respond(request: Request): Promise<Answer> {
     const url = new URL(request.url);
-    const rawBody = await request.text();
+    const rawBody = await readBody(request);
     let json: unknown;
     try {
-      json = JSON.parse(rawBody);
+      json = rawBody === undefined ? undefined : JSON.parse(rawBody);
     } catch {
       json = undefined;
     }
     const match = PATH.exec(url.pathname);
     const path = match?.[2] ?? url.pathname;
     const api = isFakeApiPath(path) ? path : undefined;
-    const answer = await decide(request, match, path, api, json, rawBody);
+    const answer =
+      rawBody === undefined ? bodyTooLarge(api ?? path) : await decide(request, match, path, api, json, rawBody);
     const status = answer === "drop" ? undefined : answer.status;
     // The body is recorded as the API's request only when it is one (FakeCall types it so).
     const valid =
@@ -193,7 +196,7 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
       operation: api === undefined ? undefined : FAKE_APIS[api],
       api,
       body: api === undefined || valid ? json : undefined,
-      rawBody,
+      rawBody: rawBody ?? "",
       headers: {
         authorization: request.headers.get("authorization") ?? undefined,
         "content-type": request.headers.get("content-type") ?? undefined,
@@ -347,6 +350,41 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
     },
   };
   return showRedacted(fake, () => ({ serviceId, accessToken: REDACTED, baseUrl: FAKE_BASE_URL, calls: calls.length }));
+}
+
+/**
+ * The largest request body the fake reads, in bytes: far above any token request. A larger one is
+ * answered 413 before any other check (the bearer token included) and is not kept in `calls`.
+ */
+export const FAKE_MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * The body as text, or `undefined` when it is larger than {@link FAKE_MAX_BODY_BYTES}: refused by
+ * its `Content-Length` unread, or read no further than the limit.
+ */
+async function readBody(request: Request): Promise<string | undefined> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > FAKE_MAX_BODY_BYTES) {
+    discard(request.body);
+    return undefined;
+  }
+  try {
+    return LENIENT_UTF8.decode(await readAtMost(request.body, FAKE_MAX_BODY_BYTES, () => new RangeError("too large")));
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+const LENIENT_UTF8 = new TextDecoder();
+
+function bodyTooLarge(api: string): Answer {
+  return {
+    status: 413,
+    // Nothing more is read: the connection cannot carry another request.
+    headers: { Connection: "close" },
+    body: resultBody("A001201", api, `The request body is larger than ${FAKE_MAX_BODY_BYTES} bytes.`),
+  };
 }
 
 function ok(body: unknown): Answer {

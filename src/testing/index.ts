@@ -10,6 +10,7 @@ export {
   createFakeAuthlete,
   FAKE_ACCESS_TOKEN,
   FAKE_BASE_URL,
+  FAKE_MAX_BODY_BYTES,
   FAKE_SERVICE_ID,
   type FakeAnswer,
   type FakeAuthlete,

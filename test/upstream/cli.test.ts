@@ -135,6 +135,23 @@ describe.skipIf(!existsSync(VENDOR_SPEC_NEWEST) || !existsSync(VENDOR_SPEC))(
       expect(result.stderr).not.toMatch(/^\s+at /m);
     });
 
+    it("prints a vendor's field names as text: no workflow command, no escape sequence, one line each", async () => {
+      const spec = parseYaml(await readFile(VENDOR_SPEC_NEWEST, "utf8")) as Parameters<typeof compareDocuments>[0];
+      const hostile = "x\n::error file=openapi.yaml::Injected\u001b[1A\u001b[2K\rmatches";
+      spec.components.schemas.token_request.properties[hostile] = { type: "string" };
+      const copy = join(dir, "hostile.json");
+      await writeFile(copy, JSON.stringify(spec));
+      const result = await runInProcess(["--spec", copy, "--reports", join(dir, "hostile")]);
+      expect(result.code).toBe(1);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for them is the point
+      expect(result.stderr).not.toMatch(/[\u001b\r]/);
+      expect(result.stderr).not.toMatch(/^\s*::/m);
+      const line = result.stderr.split("\n").find((l) => l.includes("TokenRequest.x"));
+      expect(line).toContain(
+        "TokenRequest.x\\n::error file=openapi.yaml::Injected\\x1b[1A\\x1b[2K\\rmatches: property added",
+      );
+    });
+
     it("refuses a vendor spec over the size cap with the generator's one-line message", async () => {
       const result = await runInProcess(["--spec", VENDOR_SPEC_NEWEST, "--reports", dir, "--max-spec-size", "200KB"]);
       expect(result.code).toBe(1);

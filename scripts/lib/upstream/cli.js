@@ -9,6 +9,7 @@ import { failureCode, runAsProcess } from "../cli/exit.js";
 import { loadApis } from "../config/load.js";
 import { DeclarationError, SpecInputError } from "../errors.js";
 import { reportDirName } from "../reports/model.js";
+import { terminalText } from "../text/escape.js";
 import { writeOutput } from "../write/output.js";
 import { compareDocuments } from "./compare.js";
 import { applyDeclarations, collectDeclarations, describeDeclaration } from "./declarations.js";
@@ -88,15 +89,18 @@ async function compareAll(options) {
     }));
     const undeclared = findings.filter((f) => !f.declared);
     const declared = findings.length - undeclared.length;
-    for (const entry of undeclared) console.error(`✗ ${api.name}: ${formatEntry(entry)}`);
+    // Field paths and values quote the vendor's spec: each line goes through the terminal escape.
+    for (const entry of undeclared) console.error(terminalText(`✗ ${api.name}: ${formatEntry(entry)}`));
     for (const s of stale) {
       const at = ours.locate(s.pointer, loaded.configDir);
       console.error(
-        `! ${api.name}: stale deviation at ${describeDeclaration(s)}${at ? ` (${at})` : ""}: no longer differs; remove the declaration`,
+        terminalText(
+          `! ${api.name}: stale deviation at ${describeDeclaration(s)}${at ? ` (${at})` : ""}: no longer differs; remove the declaration`,
+        ),
       );
     }
     for (const [d, count] of covers) {
-      if (count > 0) console.log(`  declared: ${describeDeclaration(d)} (${count} finding(s))`);
+      if (count > 0) console.log(terminalText(`  declared: ${describeDeclaration(d)} (${count} finding(s))`));
     }
     const passed = undeclared.length === 0 && stale.length === 0;
     if (!passed) code = 1;

@@ -3,6 +3,8 @@
 // job summaries. Both are rendered from the same model; nothing in them changes from run to run
 // for the same inputs (no date, no absolute path).
 
+import { markdownCode, markdownText } from "../text/escape.js";
+
 /** The report files of one API, in `reports/<api>/`, as reports/index.html links them. */
 export const UPSTREAM_REPORT_FILES = Object.freeze(["upstream.md", "upstream.json"]);
 
@@ -84,9 +86,9 @@ export function renderUpstreamJson(report) {
 export function renderUpstreamMarkdown(report) {
   const { counts } = report;
   const verdict = report.passed
-    ? `✅ **${report.api}** matches \`${report.spec}\`: ${counts.declared} declared difference(s), nothing undeclared.`
-    : `❌ **${report.api}** drifts from \`${report.spec}\`: ${counts.undeclared} undeclared difference(s), ${counts.stale} stale declaration(s), ${counts.declared} declared.`;
-  const lines = [`### Upstream drift: ${report.api}`, "", verdict, ""];
+    ? `✅ **${markdownText(report.api)}** matches ${markdownCode(report.spec)}: ${counts.declared} declared difference(s), nothing undeclared.`
+    : `❌ **${markdownText(report.api)}** drifts from ${markdownCode(report.spec)}: ${counts.undeclared} undeclared difference(s), ${counts.stale} stale declaration(s), ${counts.declared} declared.`;
+  const lines = [`### Upstream drift: ${markdownText(report.api)}`, "", verdict, ""];
   const undeclared = report.findings.filter((f) => !f.declared);
   if (undeclared.length > 0) {
     lines.push("| Field | Kind | Upstream | Ours | Where (ours) |", "|---|---|---|---|---|");
@@ -99,7 +101,7 @@ export function renderUpstreamMarkdown(report) {
     lines.push("Stale declarations (the difference they declare is gone: remove them):", "");
     for (const s of report.stale) {
       lines.push(
-        `- \`${cell(s.pointer)}\`${s.property ? ` (${cell(s.property)})` : ""}: ${s.kind}, upstream ${code(s.upstream)}`,
+        `- ${code(s.pointer)}${s.property ? ` (${cell(s.property)})` : ""}: ${cell(s.kind)}, upstream ${code(s.upstream)}`,
       );
     }
     lines.push("");
@@ -116,15 +118,11 @@ export function renderUpstreamMarkdown(report) {
 
 /** @param {UpstreamEntry} f */
 function row(f) {
-  return `\`${cell(f.field)}\` | ${f.kind} | ${code(f.upstream.value)} | ${code(f.ours.value)}`;
+  return `${code(f.field)} | ${cell(f.kind)} | ${code(f.upstream.value)} | ${code(f.ours.value)}`;
 }
 
-/** @param {string} text */
-function cell(text) {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
-}
+/** Vendor text in a table cell or list item: see ../text/escape.js. */
+const cell = markdownText;
 
-/** @param {string} text */
-function code(text) {
-  return `\`${cell(text).replace(/`/g, "'")}\``;
-}
+/** Vendor text as a code span: see ../text/escape.js. */
+const code = markdownCode;
