@@ -1,7 +1,7 @@
 // The fake knows only the tokens it issued and those registered with `tokens`, like Authlete,
 // which knows only its service's tokens: token exchange and the refresh grant refuse the others.
 import { describe, expect, it } from "vitest";
-import type { TokenResponse } from "../../src/index.js";
+import type { TokenResult } from "../../src/index.js";
 import { TESTING_ACCESS_TOKEN } from "../helpers/secrets.js";
 import { TRANSPORTS, useFake } from "../helpers/testing-fake.js";
 
@@ -33,7 +33,7 @@ for (const transport of TRANSPORTS) {
       tested.client.process({
         parameters: new URLSearchParams({ grant_type: TOKEN_EXCHANGE, client_id: "app", ...form }).toString(),
       });
-    const oauthError = (response: TokenResponse) => JSON.parse(response.responseContent ?? "{}").error;
+    const oauthError = (response: TokenResult) => JSON.parse(response.responseContent ?? "{}").error;
 
     it("refuses an access token it does not know as subject_token, with invalid_request (RFC 8693 §2.2.2)", async () => {
       const response = await exchange({ subject_token: "never-issued-token", subject_token_type: ACCESS_TOKEN_TYPE });
