@@ -112,7 +112,7 @@ describe.skipIf(!existsSync(VENDOR_SPEC))("npm run upstream against Authlete's p
     expect(report).toMatchObject({ passed: false, counts: { undeclared: 6, stale: 1 } });
     const markdown = await readFile(join(dir, "modified", "authlete-token/upstream.md"), "utf8");
     expect(markdown).toMatch(
-      /\| `TokenResponse\.sessionId` \| type-changed \| `integer` \| `string` \| `openapi\/components\/schemas\/TokenResponse\.yaml:\d+:\d+` \|/,
+      /\| `TokenResponse\.sessionId` \| type-changed \| `integer` \| `string` \| \[`openapi\/components\/schemas\/TokenResponse\.yaml:\d+:\d+`\]\(\.\.\/\.\.\/\.\.\/[^)]*openapi\/components\/schemas\/TokenResponse\.yaml#L\d+\) \|/,
     );
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });

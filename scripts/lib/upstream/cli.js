@@ -10,7 +10,7 @@ import { loadApis } from "../config/load.js";
 import { DeclarationError, SpecInputError } from "../errors.js";
 import { reportDirName } from "../reports/model.js";
 import { writeOutput } from "../write/output.js";
-import { compareDocuments } from "./compare.js";
+import { compareDocuments, MATCHINGS } from "./compare.js";
 import { applyDeclarations, collectDeclarations, describeDeclaration } from "./declarations.js";
 import { loadSpec } from "./load.js";
 import { formatEntry, renderUpstreamJson, renderUpstreamMarkdown, toEntries } from "./report.js";
@@ -79,7 +79,12 @@ async function compareAll(options) {
       if (error instanceof DeclarationError) throw new SpecInputError(`${ours.shown}: ${error.message}`);
       throw error;
     }
-    const { judged, stale, covers } = applyDeclarations(compareDocuments(vendor.document, ours.document), declarations);
+    const comparison = compareDocuments(vendor.document, ours.document);
+    const { judged, stale, notCompared, covers } = applyDeclarations(
+      comparison.findings,
+      declarations,
+      comparison.compared,
+    );
     // Each side's `file:line:col` where it can be told, relative to the config (deterministic).
     const findings = toEntries(judged).map((entry) => ({
       ...entry,
@@ -95,26 +100,46 @@ async function compareAll(options) {
         `! ${api.name}: stale deviation at ${describeDeclaration(s)}${at ? ` (${at})` : ""}: no longer differs; remove the declaration`,
       );
     }
+    for (const d of notCompared) {
+      const at = ours.locate(d.pointer, loaded.configDir);
+      console.log(
+        `? ${api.name}: deviation at ${describeDeclaration(d)}${at ? ` (${at})` : ""} not checked: its field has no counterpart in the vendor spec`,
+      );
+    }
+    for (const o of comparison.operations) {
+      if (o.matchedBy !== "path") {
+        const how = o.matchedBy ? `matched ${o.upstream} by ${MATCHINGS[o.matchedBy]}` : "not found";
+        console.log(`  ${o.operation}: ${how}`);
+      }
+    }
     for (const [d, count] of covers) {
       if (count > 0) console.log(`  declared: ${describeDeclaration(d)} (${count} finding(s))`);
     }
     const passed = undeclared.length === 0 && stale.length === 0;
     if (!passed) code = 1;
     /** @type {import("./report.js").UpstreamReport} */
+    const version = vendor.document.info?.version;
     const report = {
       api: api.name,
       spec: portable(relative(loaded.configDir, specFile)),
+      revision: typeof version === "string" ? version : undefined,
       root: portable(relative(loaded.configDir, api.root)),
+      operations: comparison.operations,
       findings,
       declarations: [...covers].map(([d, count]) => ({ ...declarationJson(d), covers: count })),
       stale: stale.map(declarationJson),
-      counts: { undeclared: undeclared.length, declared, stale: stale.length },
+      notCompared: notCompared.map(declarationJson),
+      counts: { undeclared: undeclared.length, declared, stale: stale.length, notCompared: notCompared.length },
       passed,
     };
     const dir = join(reportsDir, reportDirName(api.name));
     await writeOutput(join(dir, "upstream.json"), renderUpstreamJson(report));
-    await writeOutput(join(dir, "upstream.md"), renderUpstreamMarkdown(report));
-    const summary = `${api.name}: ${undeclared.length} undeclared, ${stale.length} stale, ${declared} declared difference(s) (${declarations.length - stale.length} declaration(s)) against ${vendor.shown}; ${portable(relative(cwd, dir)) || "."}/upstream.{json,md}`;
+    await writeOutput(
+      join(dir, "upstream.md"),
+      renderUpstreamMarkdown(report, { linkBase: portable(relative(dir, loaded.configDir)) }),
+    );
+    const unchecked = notCompared.length > 0 ? `, ${notCompared.length} not checked` : "";
+    const summary = `${api.name}: ${undeclared.length} undeclared, ${stale.length} stale${unchecked}, ${declared} declared difference(s) (${declarations.length - stale.length - notCompared.length} declaration(s)) against ${vendor.shown}; ${portable(relative(cwd, dir)) || "."}/upstream.{json,md}`;
     (passed ? console.log : console.error)(`${passed ? "✓" : "✗"} ${summary}`);
   }
   return code;
