@@ -311,14 +311,19 @@ function compareSchemas(context, place, up, ours, owner) {
   if (retyped) return;
   const known = context.visited.get(key);
   if (known) {
-    if (known.field !== place.field) known.aliases.push({ field: place.field });
+    // Met again inside itself (a recursive schema) is the same place deeper down, not another use.
+    if (known.field !== place.field && !within(owner, known)) known.aliases.push({ field: place.field });
     return;
   }
   /** @type {Expansion} */
   const expansion = { field: place.field, parent: owner, aliases: [] };
   context.visited.set(key, expansion);
+  // A bare union (`oneOf` of objects, no properties of its own) against an object is one
+  // variants-changed, not also one property-removed per property of the object.
+  const bareUnion = (/** @type {SchemaView} */ v) => v.variants !== undefined && v.properties.size === 0;
+  const unionAgainstObject = (bareUnion(up) && !ours.variants) || (bareUnion(ours) && !up.variants);
   /** @type {(() => void)[]} */
-  const tasks = propertyTasks(context, place, up, ours, expansion);
+  const tasks = unionAgainstObject ? [] : propertyTasks(context, place, up, ours, expansion);
   const child = (/** @type {string} */ field, /** @type {Located} */ upNode, /** @type {Located} */ oursNode) =>
     tasks.push(() =>
       compareSchemas(
@@ -417,6 +422,16 @@ function propertyTasks(context, place, up, ours, expansion) {
       );
     }
   });
+}
+
+/**
+ * Whether `expansion` is `ancestor` or inside it.
+ * @param {Expansion | undefined} expansion
+ * @param {Expansion} ancestor
+ */
+function within(expansion, ancestor) {
+  for (let at = expansion; at !== undefined; at = at.parent) if (at === ancestor) return true;
+  return false;
 }
 
 /**
