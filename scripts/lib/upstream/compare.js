@@ -312,7 +312,7 @@ function compareSchemas(context, place, up, ours, owner) {
   const known = context.visited.get(key);
   if (known) {
     // Met again inside itself (a recursive schema) is the same place deeper down, not another use.
-    if (known.field !== place.field && !within(owner, known)) known.aliases.push({ field: place.field });
+    if (!within(owner, known)) known.aliases.push({ field: place.field });
     return;
   }
   /** @type {Expansion} */
@@ -445,7 +445,8 @@ function withSharedPaths({ owner, ...finding }) {
   const paths = new Set();
   let more = 0;
   for (let at = owner; at !== undefined; at = at.parent) {
-    if (!finding.field.startsWith(at.field)) continue;
+    if (at.aliases.length === 0) continue;
+    // A field inside a walk extends the walk's own field.
     const rest = finding.field.slice(at.field.length);
     for (const alias of at.aliases) {
       const path = `${alias.field}${rest}`;
