@@ -117,6 +117,47 @@ describe.skipIf(!existsSync(VENDOR_SPEC))("npm run upstream against Authlete's p
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 
+  it("matches the operations of a 2.x-style description (no {serviceId}) and says so", async () => {
+    const spec = parseYaml(await readFile(VENDOR_SPEC, "utf8")) as Parameters<typeof compareDocuments>[0];
+    spec.paths = Object.fromEntries(
+      Object.entries(spec.paths).map(([path, item]) => [path.replace("/api/{serviceId}/", "/api/"), item]),
+    );
+    const copy = join(dir, "two-x.json");
+    await writeFile(copy, JSON.stringify(spec));
+    const result = await runInProcess(["--spec", copy, "--reports", join(dir, "two-x")]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      "POST /api/{serviceId}/auth/token: matched POST /api/auth/token by Authlete's 2.x path form (no {serviceId})",
+    );
+    expect(result.stdout).not.toMatch(/stale deviation|not checked/);
+    const report = JSON.parse(await readFile(join(dir, "two-x", "authlete-token/upstream.json"), "utf8"));
+    expect(report.operations).toEqual([
+      { operation: "POST /api/{serviceId}/auth/token", upstream: "POST /api/auth/token", matchedBy: "prefix" },
+      { operation: "POST /api/{serviceId}/auth/token/issue", upstream: "POST /api/auth/token/issue", matchedBy: "prefix" },
+      { operation: "POST /api/{serviceId}/auth/token/fail", upstream: "POST /api/auth/token/fail", matchedBy: "prefix" },
+    ]);
+    expect(report.counts).toMatchObject({ undeclared: 0, stale: 0, notCompared: 0 });
+  });
+
+  it("calls a declaration on a request described only as a form not checked, not stale", async () => {
+    const spec = parseYaml(await readFile(VENDOR_SPEC, "utf8")) as Parameters<typeof compareDocuments>[0];
+    const body = spec.paths["/api/{serviceId}/auth/token"].post.requestBody;
+    body.content = { "application/x-www-form-urlencoded": body.content["application/json"] };
+    const copy = join(dir, "form-only.json");
+    await writeFile(copy, JSON.stringify(spec));
+    const result = await runInProcess(["--spec", copy, "--reports", join(dir, "form-only")]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("POST /api/{serviceId}/auth/token request application/json: media type missing");
+    expect(result.stderr).not.toContain("stale deviation");
+    expect(result.stderr).toContain(", 0 stale, 1 not checked,");
+    expect(result.stdout).toMatch(
+      /\? authlete-token: deviation at #\/components\/schemas\/TokenRequest\/properties\/properties: type-changed, upstream "string" \(openapi\/components\/schemas\/TokenRequest\.yaml:\d+:\d+\) not checked/,
+    );
+    const report = JSON.parse(await readFile(join(dir, "form-only", "authlete-token/upstream.json"), "utf8"));
+    expect(report.counts).toMatchObject({ undeclared: 1, stale: 0, notCompared: 1 });
+  });
+
   it("refuses a vendor spec over the size cap with the generator's one-line message", async () => {
     const result = await runInProcess(["--spec", VENDOR_SPEC, "--reports", dir, "--max-spec-size", "200KB"]);
     expect(result.code).toBe(1);
