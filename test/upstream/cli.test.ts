@@ -134,8 +134,16 @@ describe.skipIf(!existsSync(VENDOR_SPEC))("npm run upstream against Authlete's p
     const report = JSON.parse(await readFile(join(dir, "two-x", "authlete-token/upstream.json"), "utf8"));
     expect(report.operations).toEqual([
       { operation: "POST /api/{serviceId}/auth/token", upstream: "POST /api/auth/token", matchedBy: "prefix" },
-      { operation: "POST /api/{serviceId}/auth/token/issue", upstream: "POST /api/auth/token/issue", matchedBy: "prefix" },
-      { operation: "POST /api/{serviceId}/auth/token/fail", upstream: "POST /api/auth/token/fail", matchedBy: "prefix" },
+      {
+        operation: "POST /api/{serviceId}/auth/token/issue",
+        upstream: "POST /api/auth/token/issue",
+        matchedBy: "prefix",
+      },
+      {
+        operation: "POST /api/{serviceId}/auth/token/fail",
+        upstream: "POST /api/auth/token/fail",
+        matchedBy: "prefix",
+      },
     ]);
     expect(report.counts).toMatchObject({ undeclared: 0, stale: 0, notCompared: 0 });
   });

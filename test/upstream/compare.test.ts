@@ -29,7 +29,12 @@ function compare(upstream: Doc, ours: Doc) {
   const { findings, compared } = compareDocuments(upstream, ours);
   const { judged, stale, notCompared } = applyDeclarations(findings, collectDeclarations(ours), compared);
   const entries = toEntries(judged);
-  return { entries, stale, notCompared, undeclared: entries.filter((e) => !e.declared).map((e) => `${e.field} ${e.kind}`) };
+  return {
+    entries,
+    stale,
+    notCompared,
+    undeclared: entries.filter((e) => !e.declared).map((e) => `${e.field} ${e.kind}`),
+  };
 }
 
 const object = (properties: Record<string, Schema>, required?: string[]): Schema => ({

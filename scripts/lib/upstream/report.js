@@ -2,10 +2,49 @@
 // reports/<api>/upstream.json and upstream.md: what `npm run upstream` found, for machines and for
 // job summaries. Both are rendered from the same model; nothing in them changes from run to run
 // for the same inputs (no date, no absolute path).
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { MATCHINGS } from "./compare.js";
 
 /** The report files of one API, in `reports/<api>/`, as reports/index.html links them. */
 export const UPSTREAM_REPORT_FILES = Object.freeze(["upstream.md", "upstream.json"]);
+
+/**
+ * The upstream verdict as reports/index.html shows it, read back from `upstream.json`.
+ * @typedef {{ passed: boolean, spec: string, revision: string | undefined, counts: UpstreamReport["counts"] } | { error: string }} UpstreamSummary
+ */
+
+/**
+ * Reads the verdict of `npm run upstream` from an API's report folder: undefined when it was not
+ * run, `{ error }` when the file cannot be read as an upstream report.
+ * @param {string} apiDir
+ * @returns {Promise<UpstreamSummary | undefined>}
+ */
+export async function readUpstreamSummary(apiDir) {
+  let text;
+  try {
+    text = await readFile(join(apiDir, "upstream.json"), "utf8");
+  } catch (error) {
+    if (/** @type {NodeJS.ErrnoException} */ (error).code === "ENOENT") return undefined;
+    return { error: `upstream.json not read: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  try {
+    const report = JSON.parse(text);
+    const counts = report?.counts;
+    const numbers = ["undeclared", "declared", "stale"].every((k) => Number.isInteger(counts?.[k]));
+    if (typeof report?.passed !== "boolean" || typeof report.spec !== "string" || !numbers) {
+      return { error: "upstream.json is not an upstream report" };
+    }
+    return {
+      passed: report.passed,
+      spec: report.spec,
+      revision: typeof report.revision === "string" ? report.revision : undefined,
+      counts: { notCompared: 0, ...counts },
+    };
+  } catch {
+    return { error: "upstream.json is not valid JSON" };
+  }
+}
 
 /**
  * @typedef {object} UpstreamEntry

@@ -201,7 +201,8 @@ function mergedView(document, root, pointer) {
       view.enum ??= values.filter((v) => v !== null);
     }
     addProperties(view, node, at);
-    if (node.items !== undefined && !Array.isArray(node.items)) view.items ??= { node: node.items, pointer: `${at}/items` };
+    if (node.items !== undefined && !Array.isArray(node.items))
+      view.items ??= { node: node.items, pointer: `${at}/items` };
     if (isObject(node.additionalProperties)) {
       view.additional ??= { node: node.additionalProperties, pointer: `${at}/additionalProperties` };
     }
