@@ -18,8 +18,9 @@ import { formatEntry, renderUpstreamJson, renderUpstreamMarkdown, toEntries } fr
 const USAGE = `Usage: npm run upstream -- --spec FILE [--config PATH] [--reports DIR] [--max-spec-size SIZE] [--verbose]
 
 Compares every API of the config with the vendor's spec FILE (e.g. Authlete's published OpenAPI
-document): each of our operations against the same method and path in FILE, request body and
-200 response, structurally ($refs followed on both sides). Writes reports/<api>/upstream.json and
+document): each of our operations against the same method and path in FILE (else the same path in
+Authlete's 2.x form without {serviceId}, else the same operationId), request body and 200
+response, structurally ($refs followed on both sides). Writes reports/<api>/upstream.json and
 upstream.md. A difference is fine only when our spec declares it next to the field with
 x-authlete-deviation (see docs/upstream.md).
 

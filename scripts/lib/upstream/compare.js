@@ -1,7 +1,7 @@
 // @ts-check
 // The structural comparison of our fragment with the vendor's spec: each of our operations is
-// matched to the same method and path upstream, and its request body and 200 response schemas are
-// walked side by side. Only what changes the shape of the JSON is drift: properties, types,
+// matched to its counterpart upstream (method and path, else Authlete's 2.x path form, else
+// operationId), and its request body and 200 response schemas are walked side by side. Only what changes the shape of the JSON is drift: properties, types,
 // nullability, `required`, enum values, array items, `oneOf`/`anyOf` branches, at any depth.
 // Documentation (description, title, example(s)) and refinements (format, pattern, lengths,
 // defaults) are not. An upstream operation we do not describe is not drift: the fragment is a slice.
