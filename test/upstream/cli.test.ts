@@ -79,6 +79,19 @@ describe.skipIf(!existsSync(VENDOR_SPEC))("npm run upstream against Authlete's p
     expect(markdown).toContain(
       "| `TokenRequest.properties` | type-changed | `string` | `array` | Authlete's published",
     );
+    // Each row links to the field in our spec, relative to the Markdown file.
+    expect(markdown).toMatch(
+      /\| `TokenRequest\.properties` \|.*\| \[`openapi\/components\/schemas\/TokenRequest\.yaml:(\d+):\d+`\]\([^)]*\/openapi\/components\/schemas\/TokenRequest\.yaml#L\1\) \|$/m,
+    );
+    // TokenInfo is both subjectTokenInfo and actorTokenInfo: its differences name both places.
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({
+        field: "TokenResponse.subjectTokenInfo.scopes[]",
+        alsoAt: ["TokenResponse.actorTokenInfo.scopes[]"],
+      }),
+    );
+    expect(report.operations.map((o: { matchedBy: string }) => o.matchedBy)).toEqual(["path", "path", "path"]);
+    expect(report.revision).toBe("3.0.16");
   });
 
   it("names every undeclared difference of a modified copy, and a declaration that went stale", async () => {
