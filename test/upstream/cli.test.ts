@@ -79,19 +79,6 @@ describe.skipIf(!existsSync(VENDOR_SPEC))("npm run upstream against Authlete's p
     expect(markdown).toContain(
       "| `TokenRequest.properties` | type-changed | `string` | `array` | Authlete's published",
     );
-    // Each row links to the field in our spec, relative to the Markdown file.
-    expect(markdown).toMatch(
-      /\| `TokenRequest\.properties` \|.*\| \[`openapi\/components\/schemas\/TokenRequest\.yaml:(\d+):\d+`\]\([^)]*\/openapi\/components\/schemas\/TokenRequest\.yaml#L\1\) \|$/m,
-    );
-    // TokenInfo is both subjectTokenInfo and actorTokenInfo: its differences name both places.
-    expect(report.findings).toContainEqual(
-      expect.objectContaining({
-        field: "TokenResponse.subjectTokenInfo.scopes[]",
-        alsoAt: ["TokenResponse.actorTokenInfo.scopes[]"],
-      }),
-    );
-    expect(report.operations.map((o: { matchedBy: string }) => o.matchedBy)).toEqual(["path", "path", "path"]);
-    expect(report.revision).toBe("3.0.16");
   });
 
   it("names every undeclared difference of a modified copy, and a declaration that went stale", async () => {
@@ -125,58 +112,9 @@ describe.skipIf(!existsSync(VENDOR_SPEC))("npm run upstream against Authlete's p
     expect(report).toMatchObject({ passed: false, counts: { undeclared: 6, stale: 1 } });
     const markdown = await readFile(join(dir, "modified", "authlete-token/upstream.md"), "utf8");
     expect(markdown).toMatch(
-      /\| `TokenResponse\.sessionId` \| type-changed \| `integer` \| `string` \| \[`openapi\/components\/schemas\/TokenResponse\.yaml:\d+:\d+`\]\(\.\.\/\.\.\/\.\.\/[^)]*openapi\/components\/schemas\/TokenResponse\.yaml#L\d+\) \|/,
+      /\| `TokenResponse\.sessionId` \| type-changed \| `integer` \| `string` \| \[`openapi\/components\/schemas\/TokenResponse\.yaml:\d+:\d+`\]\([^)]*\) \|/,
     );
     expect(result.stderr).not.toMatch(/^\s+at /m);
-  });
-
-  it("matches the operations of a 2.x-style description (no {serviceId}) and says so", async () => {
-    const spec = parseYaml(await readFile(VENDOR_SPEC, "utf8")) as Parameters<typeof compareDocuments>[0];
-    spec.paths = Object.fromEntries(
-      Object.entries(spec.paths).map(([path, item]) => [path.replace("/api/{serviceId}/", "/api/"), item]),
-    );
-    const copy = join(dir, "two-x.json");
-    await writeFile(copy, JSON.stringify(spec));
-    const result = await runInProcess(["--spec", copy, "--reports", join(dir, "two-x")]);
-    expect(result.stderr).toBe("");
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain(
-      "POST /api/{serviceId}/auth/token: matched POST /api/auth/token by Authlete's 2.x path form (no {serviceId})",
-    );
-    expect(result.stdout).not.toMatch(/stale deviation|not checked/);
-    const report = JSON.parse(await readFile(join(dir, "two-x", "authlete-token/upstream.json"), "utf8"));
-    expect(report.operations).toEqual([
-      { operation: "POST /api/{serviceId}/auth/token", upstream: "POST /api/auth/token", matchedBy: "prefix" },
-      {
-        operation: "POST /api/{serviceId}/auth/token/issue",
-        upstream: "POST /api/auth/token/issue",
-        matchedBy: "prefix",
-      },
-      {
-        operation: "POST /api/{serviceId}/auth/token/fail",
-        upstream: "POST /api/auth/token/fail",
-        matchedBy: "prefix",
-      },
-    ]);
-    expect(report.counts).toMatchObject({ undeclared: 0, stale: 0, notCompared: 0 });
-  });
-
-  it("calls a declaration on a request described only as a form not checked, not stale", async () => {
-    const spec = parseYaml(await readFile(VENDOR_SPEC, "utf8")) as Parameters<typeof compareDocuments>[0];
-    const body = spec.paths["/api/{serviceId}/auth/token"].post.requestBody;
-    body.content = { "application/x-www-form-urlencoded": body.content["application/json"] };
-    const copy = join(dir, "form-only.json");
-    await writeFile(copy, JSON.stringify(spec));
-    const result = await runInProcess(["--spec", copy, "--reports", join(dir, "form-only")]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain("POST /api/{serviceId}/auth/token request application/json: media type missing");
-    expect(result.stderr).not.toContain("stale deviation");
-    expect(result.stderr).toContain(", 0 stale, 1 not checked,");
-    expect(result.stdout).toMatch(
-      /\? authlete-token: deviation at #\/components\/schemas\/TokenRequest\/properties\/properties: type-changed, upstream "string" \(openapi\/components\/schemas\/TokenRequest\.yaml:\d+:\d+\) not checked/,
-    );
-    const report = JSON.parse(await readFile(join(dir, "form-only", "authlete-token/upstream.json"), "utf8"));
-    expect(report.counts).toMatchObject({ undeclared: 1, stale: 0, notCompared: 1 });
   });
 
   it("refuses a vendor spec over the size cap with the generator's one-line message", async () => {

@@ -211,10 +211,11 @@ function matchingLine(report) {
   const groups = new Map();
   for (const o of report.operations) {
     const how = o.matchedBy ? `matched by ${MATCHINGS[o.matchedBy]}` : "not found upstream";
-    const shown = o.upstream && o.upstream !== o.operation ? `${o.operation} (as ${o.upstream})` : o.operation;
+    const shown =
+      o.upstream && o.upstream !== o.operation ? `${code(o.operation)} (as ${code(o.upstream)})` : code(o.operation);
     groups.set(how, [...(groups.get(how) ?? []), shown]);
   }
-  const parts = [...groups].map(([how, names]) => `${names.length} ${how}: ${names.map(code).join(", ")}`);
+  const parts = [...groups].map(([how, names]) => `${names.length} ${how}: ${names.join(", ")}`);
   return `Operations against ${report.revision ? `revision ${code(report.revision)}` : "the vendor spec"}: ${parts.join("; ") || "none"}.`;
 }
 
