@@ -106,8 +106,8 @@ export function viewSchema(document, start, cache = new Map()) {
 }
 
 /**
- * A `oneOf`/`anyOf` with exactly one branch that is not `null` (and no other such keyword):
- * that branch, and whether a `null` branch was there.
+ * The one branch that is not `null` of the first `oneOf`/`anyOf` that has any (undefined when it
+ * has several), and whether a `null` branch was there.
  * @param {unknown} document
  * @param {Record<string, any>} node
  * @param {string} pointer
