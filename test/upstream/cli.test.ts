@@ -130,7 +130,7 @@ describe.skipIf(!existsSync(VENDOR_SPEC_NEWEST) || !existsSync(VENDOR_SPEC))(
       expect(report).toMatchObject({ passed: false, counts: { undeclared: 7, stale: 1 } });
       const markdown = await readFile(join(dir, "modified", "authlete-token/upstream.md"), "utf8");
       expect(markdown).toMatch(
-        /\| `TokenResponse\.sessionId` \| type-changed \| `integer` \| `string` \| `openapi\/components\/schemas\/TokenResponse\.yaml:\d+:\d+` \|/,
+        /\| `TokenResponse\.sessionId` \| type-changed \| `integer` \| `string` \| \[`openapi\/components\/schemas\/TokenResponse\.yaml:\d+:\d+`\]\([^)]*\) \|/,
       );
       expect(result.stderr).not.toMatch(/^\s+at /m);
     });

@@ -8,7 +8,9 @@ function report(field: string): UpstreamReport {
   return {
     api: "authlete-token",
     spec: "vendor.yaml",
+    revision: "1.0.0",
     root: "openapi/openapi.yaml",
+    operations: [],
     findings: [
       {
         kind: "property-added",
@@ -29,7 +31,8 @@ function report(field: string): UpstreamReport {
     ],
     declarations: [],
     stale: [],
-    counts: { undeclared: 2, declared: 0, stale: 0 },
+    notCompared: [],
+    counts: { undeclared: 2, declared: 0, stale: 0, notCompared: 0 },
     passed: false,
   };
 }
