@@ -39,6 +39,12 @@ export {
   derToPem,
   readClientCertificate,
 } from "./endpoint/client-certificate.js";
+export {
+  CORS_ALLOWED_HEADERS,
+  CORS_EXPOSED_HEADERS,
+  CORS_MAX_AGE_SECONDS,
+  type CorsOrigins,
+} from "./endpoint/cors.js";
 export type { DpopTargetOptions } from "./endpoint/dpop-target.js";
 export {
   answerNodeProtocolErrors,
@@ -77,6 +83,11 @@ export {
   type TokenEndpointErrorCode,
   type TokenEndpointErrorOptions,
 } from "./endpoint/token-endpoint-error.js";
+export type {
+  TokenIssuedAction,
+  TokenIssuedEvent,
+  TokenIssuedRequest,
+} from "./endpoint/token-issued.js";
 export {
   AuthleteApiError,
   AuthleteConfigurationError,
