@@ -8,7 +8,7 @@ export interface FakeCall {
   /** The path, e.g. `/api/715948317/auth/token`. */
   readonly path: string;
   /** Which operation the path names, when it names one. */
-  readonly operation: "token" | "issue" | "fail" | undefined;
+  readonly operation: "token" | "issue" | "fail" | "create" | "nativesso" | "reissue" | undefined;
   /** The parsed JSON body (`undefined` when it was not JSON; see `rawBody`). */
   readonly body: unknown;
   /** The body as received. */
@@ -58,6 +58,9 @@ function redactBody(body: unknown): unknown {
   if (typeof body !== "object" || body === null || Array.isArray(body)) return body;
   const copy: Record<string, unknown> = { ...body };
   if (typeof copy.parameters === "string") copy.parameters = redactParameters(copy.parameters);
-  for (const name of ["clientSecret", "accessToken"]) if (name in copy) copy[name] = REDACTED;
+  // The tokens and the device secret of the grant-finishing calls are credentials as well.
+  for (const name of ["clientSecret", "accessToken", "refreshToken", "deviceSecret"]) {
+    if (name in copy) copy[name] = REDACTED;
+  }
   return copy;
 }

@@ -22,6 +22,14 @@ import {
   type Scripted,
   scriptedToken,
 } from "./decide.js";
+import {
+  decideGrant,
+  type FakeGrantActions,
+  type FakeGrantOperation,
+  type FakeGrantResponses,
+  type ScriptedGrant,
+  scriptedGrant,
+} from "./grants.js";
 import { REQUEST_SCHEMAS } from "./request-schemas.js";
 import { firstViolation } from "./validate.js";
 
@@ -90,6 +98,16 @@ export interface FakeAuthlete {
   listen(options?: { port?: number; host?: string }): Promise<FakeAuthleteServer>;
   /** Makes the next `/auth/token` call answer `action`, `fields` overriding the generated body. */
   next(action: FakeAction, fields?: Partial<TokenResponse>): FakeAuthlete;
+  /**
+   * Makes the next call of a grant-finishing API answer `action`, `fields` overriding the body:
+   * `"create"` (`/auth/token/create`), `"nativesso"` (`/nativesso`) or `"reissue"`
+   * (`/idtoken/reissue`). An `OK` is the default answer with `fields` on top.
+   */
+  nextOn<O extends FakeGrantOperation>(
+    operation: O,
+    action: FakeGrantActions[O],
+    fields?: Partial<FakeGrantResponses[O]>,
+  ): FakeAuthlete;
   /** Makes the next call, on any path, fail at the HTTP level: a status (500, 503, …) or a dropped connection. */
   failNext(fault: number | "drop", options?: HttpFaultOptions): FakeAuthlete;
   /** Every request received so far, oldest first. */
@@ -105,7 +123,20 @@ interface Fault {
 
 type Answer = { status: number; body: unknown; headers?: Record<string, string> } | "drop";
 
-const PATH = /^\/api\/([^/]+)\/auth\/token(?:\/(issue|fail))?\/?$/;
+/** The fake's APIs: `/auth/token[/issue|/fail|/create]`, `/nativesso`, `/idtoken/reissue`. */
+const PATH = /^\/api\/([^/]+)\/(?:auth\/token(?:\/(issue|fail|create))?|(nativesso)|idtoken\/(reissue))\/?$/;
+
+type Operation = "token" | "issue" | "fail" | FakeGrantOperation;
+
+/** The name of an operation in Authlete's messages. */
+const API_NAMES: Readonly<Record<Operation, string>> = {
+  token: "/auth/token",
+  issue: "/auth/token/issue",
+  fail: "/auth/token/fail",
+  create: "/auth/token/create",
+  nativesso: "/nativesso",
+  reissue: "/idtoken/reissue",
+};
 
 /**
  * Creates a fake of Authlete's token API for tests: it checks the bearer token and the service,
@@ -135,6 +166,7 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
     refreshTokenDuration: options.refreshTokenDuration ?? 86_400,
   };
   const script: Scripted[] = [];
+  const grantScripts: Record<FakeGrantOperation, ScriptedGrant[]> = { create: [], nativesso: [], reissue: [] };
   const faults: Fault[] = [];
   const calls: FakeCall[] = [];
 
@@ -148,7 +180,7 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
       body = undefined;
     }
     const match = PATH.exec(url.pathname);
-    const operation = match ? ((match[2] ?? "token") as "token" | "issue" | "fail") : undefined;
+    const operation = match ? ((match[2] ?? match[3] ?? match[4] ?? "token") as Operation) : undefined;
     const answer = await decide(request, match, operation, body, rawBody);
     calls.push(
       redactedCall({
@@ -173,13 +205,13 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
   async function decide(
     request: Request,
     match: RegExpExecArray | null,
-    operation: "token" | "issue" | "fail" | undefined,
+    operation: Operation | undefined,
     body: unknown,
     rawBody: string,
   ): Promise<Answer> {
     const fault = takeFault();
     if (fault !== undefined) return faultAnswer(fault, request.signal);
-    const api = `/auth/token${operation === "token" || operation === undefined ? "" : `/${operation}`}`;
+    const api = API_NAMES[operation ?? "token"];
     if (match === null || operation === undefined) {
       return { status: 404, body: resultBody("A001103", api, "The API does not exist.") };
     }
@@ -215,6 +247,14 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
         return ok(decideIssue(authority, body as TokenIssueRequest));
       case "fail":
         return ok(decideFail(authority, body as TokenFailRequest));
+      default: {
+        const scripted = grantScripts[operation].shift();
+        return ok(
+          scripted
+            ? await scriptedGrant(authority, operation, body, scripted)
+            : await decideGrant(authority, operation, body),
+        );
+      }
     }
   }
 
@@ -278,6 +318,11 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
       script.push({ action, fields });
       return fake;
     },
+    nextOn(operation, action, fields) {
+      if (!(operation in grantScripts)) throw new TypeError('nextOn takes "create", "nativesso" or "reissue"');
+      grantScripts[operation].push({ action, fields: fields as Record<string, unknown> | undefined });
+      return fake;
+    },
     failNext(fault, faultOptions = {}) {
       if (fault !== "drop" && !(Number.isInteger(fault) && fault >= 400 && fault <= 599)) {
         throw new TypeError('failNext takes an HTTP error status (400-599) or "drop"');
@@ -291,6 +336,7 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
     reset() {
       calls.length = 0;
       script.length = 0;
+      for (const queue of Object.values(grantScripts)) queue.length = 0;
       faults.length = 0;
       authority.tickets.clear();
       authority.refreshTokens.clear();

@@ -15,3 +15,4 @@ export {
   type FakeAuthleteServer,
   type HttpFaultOptions,
 } from "./fake-authlete.js";
+export type { FakeGrantActions, FakeGrantOperation, FakeGrantResponses } from "./grants.js";
