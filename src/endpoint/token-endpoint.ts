@@ -191,7 +191,9 @@ export type TokenEndpoint = (request: Request) => Promise<Response>;
  * Creates a complete OAuth 2.0 token endpoint (RFC 6749 section 3.2) on top of Authlete: it parses
  * the request ({@link parseTokenRequest}), calls `/auth/token`, completes password grants with
  * `authenticateUser` and `/auth/token/issue` or `/auth/token/fail`, hands token exchange, JWT
- * bearer and Native SSO to your hooks, and answers with {@link toTokenResponse}.
+ * bearer and Native SSO to your hooks (finishing their decisions with `/auth/token/create` or
+ * `/nativesso`), reissues ID tokens with `/idtoken/reissue` when `reissueIdToken` asks, and
+ * answers with {@link toTokenResponse}.
  *
  * It never throws and never lets a server-side detail reach the client: any failure to talk to
  * Authlete, an unknown action or a hook that throws becomes `500 {"error":"server_error"}` and
