@@ -185,6 +185,20 @@ describe("token exchange and JWT bearer finished with /auth/token/create", () =>
     expect(createCalls()[0]?.body).toMatchObject({ dpopKeyThumbprint: expectedThumbprint(jwk) });
   });
 
+  it("binds the token to the mutual-TLS client certificate: its x5t#S256 sent to Authlete", async () => {
+    const target = await serve({
+      clientCertificate: () => ({ certificate: LEAF_PEM }),
+      onJwtBearer: () => ({ subject: "john" }),
+    });
+    const response = await grant(target, JWT_BEARER, { assertion: "a.b.c" });
+    expect(response.status).toBe(200);
+    const fingerprint = new X509Certificate(LEAF_PEM).fingerprint256.replaceAll(":", "");
+    expect(createCalls()[0]?.body).toMatchObject({
+      certificateThumbprint: Buffer.from(fingerprint, "hex").toString("base64url"),
+    });
+    expect(createCalls()[0]?.body).not.toHaveProperty("dpopKeyThumbprint");
+  });
+
   it("answers 500 server_error, logged, when Authlete does not create the token, and 400 for BAD_REQUEST", async () => {
     const target = await serve({ onTokenExchange: () => ({ subject: "john" }) });
     const parameters = { subject_token: "s", subject_token_type: "urn:ietf:params:oauth:token-type:access_token" };
