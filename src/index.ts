@@ -102,6 +102,7 @@ export {
   AuthleteConfigurationError,
   AuthleteError,
   type AuthleteErrorCode,
+  AuthleteFetchError,
   AuthleteInvalidResponseError,
   AuthleteNetworkError,
   AuthleteRedirectError,
@@ -110,5 +111,6 @@ export {
 } from "./errors.js";
 export { AUTHLETE_SERVERS, type AuthleteRegion } from "./regions.js";
 export { DEFAULT_MAX_RESPONSE_BYTES } from "./response.js";
+export type { ResultByAction, TokenFailResult, TokenIssueResult, TokenResult, UnknownAction } from "./results.js";
 export { DEFAULT_RETRY, parseRetryAfter, type Retries, type RetryOptions, withRetries } from "./retry.js";
 export { VERSION } from "./version.js";

@@ -1,13 +1,8 @@
-import type {
-  TokenFailResponse,
-  TokenIssueRequest,
-  TokenIssueResponse,
-  TokenRequest,
-  TokenResponse,
-} from "../../generated/authlete-token.js";
+import type { TokenIssueRequest, TokenRequest, TokenResponse } from "../../generated/authlete-token.js";
 import type { TokenClient } from "../client.js";
 import { AuthleteConfigurationError } from "../errors.js";
 import { credentialsOf, redact } from "../redact.js";
+import type { TokenFailResult, TokenIssueResult, TokenResult } from "../results.js";
 import {
   type CorsOrigins,
   checkCorsOrigins,
@@ -302,7 +297,7 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
     const call = { signal: request.signal };
     // What Authlete's text is cleaned of before it is logged.
     const describe = (result: AuthleteResult): TokenEndpointLogDetails => describeResult(result, tokenRequest);
-    let result: TokenResponse | undefined;
+    let result: TokenResult | undefined;
     try {
       if (options.prepareRequest) tokenRequest = (await options.prepareRequest(tokenRequest, request)) ?? tokenRequest;
       result = await client.process(tokenRequest, call);
@@ -316,7 +311,7 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
       }
       if (action === "INTERNAL_SERVER_ERROR")
         log("Authlete reported an internal error for /auth/token", describe(result));
-      switch (action) {
+      switch (result.action) {
         case "PASSWORD":
           return await password(result, context, describe);
         case "TOKEN_EXCHANGE":
@@ -327,9 +322,9 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
           return await hook(options.onNativeSso, result, context);
         case "ID_TOKEN_REISSUABLE":
           if (options.reissueIdToken !== undefined) return await reissue(options.reissueIdToken, result, context);
-          return await issued(toTokenResponse(result, { realm }), action, context, result);
+          return await issued(toTokenResponse(result, { realm }), result.action, context, result);
         case "OK":
-          return await issued(toTokenResponse(result, { realm }), action, context, result);
+          return await issued(toTokenResponse(result, { realm }), result.action, context, result);
         default:
           return toTokenResponse(result, { realm });
       }
@@ -354,7 +349,7 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
     }
     const user = await options.authenticateUser(result.username ?? "", result.password ?? "", context);
     const call = { signal: context.request.signal };
-    let answer: TokenIssueResponse | TokenFailResponse;
+    let answer: TokenIssueResult | TokenFailResult;
     let expected: readonly string[];
     let operation: string;
     const issue: TokenIssueRequest | undefined =
