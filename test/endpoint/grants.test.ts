@@ -255,7 +255,13 @@ describe("token exchange and JWT bearer finished with /auth/token/create", () =>
 
 describe("Native SSO finished with /nativesso", () => {
   it("answers the Native SSO token exchange with the ID token and the device secret", async () => {
-    const target = await serve({ onNativeSso: (result) => ({ deviceSecret: result.deviceSecret ?? "" }) });
+    const events: unknown[] = [];
+    const target = await serve({
+      onNativeSso: (result) => ({ deviceSecret: result.deviceSecret ?? "" }),
+      onTokenIssued: (event) => {
+        events.push(event);
+      },
+    });
     const response = await grant(target, TOKEN_EXCHANGE, {
       subject_token: "eyJhbGciOiJFUzI1NiJ9.e30.c2ln",
       subject_token_type: "urn:ietf:params:oauth:token-type:id_token",
@@ -274,6 +280,9 @@ describe("Native SSO finished with /nativesso", () => {
     });
     const call = authlete.calls.find((c) => c.operation === "nativesso");
     expect(call?.body).toMatchObject({ deviceSecret: DEVICE_SECRET, accessToken: body.access_token });
+    expect(events).toMatchObject([{ action: "NATIVE_SSO" }]);
+    expect(JSON.stringify(events)).not.toContain(DEVICE_SECRET);
+    expect(JSON.stringify(events)).not.toContain(body.access_token);
     // The call record shows neither the device secret nor the token when printed.
     expect(inspect(call)).not.toContain(DEVICE_SECRET);
     expect(inspect(call)).not.toContain(body.access_token);
@@ -306,8 +315,15 @@ describe("ID_TOKEN_REISSUABLE through /idtoken/reissue", () => {
   }
 
   it("reissues the ID token with the claims reissueIdToken returns", async () => {
-    const response = await refresh({ reissueIdToken: () => ({ claims: { email: "john@example.com" } }) });
+    const events: unknown[] = [];
+    const response = await refresh({
+      reissueIdToken: () => ({ claims: { email: "john@example.com" } }),
+      onTokenIssued: (event) => {
+        events.push(event);
+      },
+    });
     expect(response.status).toBe(200);
+    expect(events).toMatchObject([{ action: "ID_TOKEN_REISSUABLE", grantType: "REFRESH_TOKEN" }]);
     const body = (await response.json()) as Record<string, string>;
     expect(payloadOf(body.id_token ?? "")).toMatchObject({ email: "john@example.com" });
     expect(authlete.calls.filter((c) => c.operation === "reissue")).toHaveLength(1);
