@@ -13,7 +13,14 @@ import { isHeaderValue } from "./http/header-value.js";
 import { credentialsOf, redact } from "./redact.js";
 import { AUTHLETE_SERVERS, type AuthleteRegion } from "./regions.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, parseResultObject, readBody, statusError } from "./response.js";
-import type { TokenFailResult, TokenIssueResult, TokenResult } from "./results.js";
+import type {
+  IdTokenReissueResult,
+  NativeSsoResult,
+  TokenCreateResult,
+  TokenFailResult,
+  TokenIssueResult,
+  TokenResult,
+} from "./results.js";
 import type { Retries } from "./retry.js";
 import { VERSION } from "./version.js";
 
@@ -67,7 +74,7 @@ export interface TokenClientOptions {
   userAgent?: string | undefined;
 }
 
-/** Per-call options of {@link TokenClient.process}, {@link TokenClient.issue} and {@link TokenClient.fail}. */
+/** Per-call options of every call of {@link TokenClient} ({@link TokenClient.process} and the others). */
 export interface CallOptions {
   /** Aborts the call; the signal's reason is thrown as is. */
   signal?: AbortSignal | undefined;
@@ -108,6 +115,29 @@ export interface TokenClient {
    * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.3
    */
   fail(request: api.TokenFailRequest, options?: CallOptions): Promise<TokenFailResult>;
+  /**
+   * Calls `POST /api/{serviceId}/auth/token/create` to issue the access token your server decided
+   * on for a `TOKEN_EXCHANGE` (RFC 8693) or `JWT_BEARER` (RFC 7523) result: the grant type, the
+   * client, the subject, the scopes, and the DPoP or certificate thumbprint to bind it to. The result
+   * has no `responseContent`: build the token response from its fields. Throws like {@link process}.
+   * @see https://www.rfc-editor.org/rfc/rfc8693#section-2.2.1
+   * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.1
+   */
+  createToken(request: api.TokenCreateRequest, options?: CallOptions): Promise<TokenCreateResult>;
+  /**
+   * Calls `POST /api/{serviceId}/nativesso` to finish a `NATIVE_SSO` result (OpenID Connect Native
+   * SSO for Mobile Apps 1.0) with the device secret: `OK` carries the token response with the new ID
+   * token in `responseContent`. Throws like {@link process}.
+   * @see https://openid.net/specs/openid-connect-native-sso-1_0.html
+   */
+  nativeSso(request: api.NativeSsoRequest, options?: CallOptions): Promise<NativeSsoResult>;
+  /**
+   * Calls `POST /api/{serviceId}/idtoken/reissue` after an `ID_TOKEN_REISSUABLE` result, with the
+   * tokens that result issued, to get a token response that carries a new ID token as well.
+   * Throws like {@link process}.
+   * @see https://openid.net/specs/openid-connect-core-1_0.html#RefreshTokenResponse
+   */
+  reissueIdToken(request: api.IdTokenReissueRequest, options?: CallOptions): Promise<IdTokenReissueResult>;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -204,7 +234,22 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   const fail = (request: api.TokenFailRequest, options: CallOptions = {}) =>
     call<"/api/{serviceId}/auth/token/fail", TokenFailResult>("/api/{serviceId}/auth/token/fail", request, options);
 
-  return Object.freeze({ serviceId, baseUrl, process, issue, fail });
+  const createToken = (request: api.TokenCreateRequest, options: CallOptions = {}) =>
+    call<"/api/{serviceId}/auth/token/create", TokenCreateResult>(
+      "/api/{serviceId}/auth/token/create",
+      request,
+      options,
+    );
+  const nativeSso = (request: api.NativeSsoRequest, options: CallOptions = {}) =>
+    call<"/api/{serviceId}/nativesso", NativeSsoResult>("/api/{serviceId}/nativesso", request, options);
+  const reissueIdToken = (request: api.IdTokenReissueRequest, options: CallOptions = {}) =>
+    call<"/api/{serviceId}/idtoken/reissue", IdTokenReissueResult>(
+      "/api/{serviceId}/idtoken/reissue",
+      request,
+      options,
+    );
+
+  return Object.freeze({ serviceId, baseUrl, process, issue, fail, createToken, nativeSso, reissueIdToken });
 }
 
 /**
@@ -283,7 +328,10 @@ function authleteClient(
 type AuthletePath =
   | "/api/{serviceId}/auth/token"
   | "/api/{serviceId}/auth/token/issue"
-  | "/api/{serviceId}/auth/token/fail";
+  | "/api/{serviceId}/auth/token/fail"
+  | "/api/{serviceId}/auth/token/create"
+  | "/api/{serviceId}/nativesso"
+  | "/api/{serviceId}/idtoken/reissue";
 type RequestOf<P extends AuthletePath> = api.paths[P]["post"]["requestBody"]["content"]["application/json"];
 
 function checkToken(token: unknown): string {

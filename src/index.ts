@@ -3,11 +3,18 @@ export type {
   AuthzDetails,
   CimdOptions,
   components,
+  GrantType,
+  IdTokenReissueRequest,
+  IdTokenReissueResponse,
+  NativeSsoRequest,
+  NativeSsoResponse,
   operations,
   Pair,
   Property,
   paths,
   Result,
+  TokenCreateRequest,
+  TokenCreateResponse,
   TokenFailRequest,
   TokenFailResponse,
   TokenInfo,
@@ -111,6 +118,15 @@ export {
 } from "./errors.js";
 export { AUTHLETE_SERVERS, type AuthleteRegion } from "./regions.js";
 export { DEFAULT_MAX_RESPONSE_BYTES } from "./response.js";
-export type { ResultByAction, TokenFailResult, TokenIssueResult, TokenResult, UnknownAction } from "./results.js";
+export type {
+  IdTokenReissueResult,
+  NativeSsoResult,
+  ResultByAction,
+  TokenCreateResult,
+  TokenFailResult,
+  TokenIssueResult,
+  TokenResult,
+  UnknownAction,
+} from "./results.js";
 export { DEFAULT_RETRY, parseRetryAfter, type Retries, type RetryOptions, withRetries } from "./retry.js";
 export { VERSION } from "./version.js";

@@ -33,10 +33,13 @@ export const CREDENTIAL_PARAMETERS: ReadonlySet<string> = new Set([
   "auth_req_id",
 ]);
 
+/** Fields of a call's JSON body, besides `clientSecret`, that carry a credential. */
+const CREDENTIAL_FIELDS = ["accessToken", "refreshToken", "deviceSecret"] as const;
+
 /**
  * The credentials a call carried: `bearer` (the Authlete access token), and of `body` (a token
- * request) its `clientSecret` and the credential parameters of its `parameters` form body, both as
- * decoded and as sent.
+ * request) its `clientSecret`, `accessToken`, `refreshToken` and `deviceSecret`, and the credential
+ * parameters of its `parameters` form body, both as decoded and as sent.
  */
 export function credentialsOf(body: unknown, bearer?: string): string[] {
   const found: string[] = [];
@@ -44,6 +47,11 @@ export function credentialsOf(body: unknown, bearer?: string): string[] {
   if (typeof body !== "object" || body === null) return found;
   const { clientSecret, parameters } = body as { clientSecret?: unknown; parameters?: unknown };
   if (typeof clientSecret === "string" && clientSecret !== "") found.push(clientSecret);
+  // The tokens and device secret that /nativesso, /idtoken/reissue and /auth/token/create carry.
+  for (const field of CREDENTIAL_FIELDS) {
+    const value = (body as Record<string, unknown>)[field];
+    if (typeof value === "string" && value !== "") found.push(value);
+  }
   if (typeof parameters === "string" && parameters !== "") {
     for (const pair of parameters.split("&")) {
       const equals = pair.indexOf("=");

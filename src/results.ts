@@ -88,3 +88,30 @@ export type TokenFailResult = ResultByAction<
   api.TokenFailResponse,
   { BAD_REQUEST: "responseContent"; INTERNAL_SERVER_ERROR: "responseContent" }
 >;
+
+/**
+ * The result of {@link TokenClient.createToken} (`/auth/token/create`), discriminated by `action`:
+ * `OK` guarantees `accessToken`. It carries no `responseContent`: your endpoint builds the token
+ * response (RFC 6749 §5.1) from its fields, which stay optional as Authlete documents them.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
+ */
+export type TokenCreateResult = ResultByAction<api.TokenCreateResponse, { OK: "accessToken" }>;
+
+/**
+ * The result of {@link TokenClient.nativeSso} (`/nativesso`), discriminated by `action`: `OK`
+ * guarantees `responseContent` and `idToken`, `INTERNAL_SERVER_ERROR` `responseContent`.
+ */
+export type NativeSsoResult = ResultByAction<
+  api.NativeSsoResponse,
+  { OK: "responseContent" | "idToken"; INTERNAL_SERVER_ERROR: "responseContent" }
+>;
+
+/**
+ * The result of {@link TokenClient.reissueIdToken} (`/idtoken/reissue`), discriminated by
+ * `action`: `OK` guarantees `responseContent` and `idToken`, `INTERNAL_SERVER_ERROR`
+ * `responseContent`.
+ */
+export type IdTokenReissueResult = ResultByAction<
+  api.IdTokenReissueResponse,
+  { OK: "responseContent" | "idToken"; INTERNAL_SERVER_ERROR: "responseContent" }
+>;

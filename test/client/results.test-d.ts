@@ -1,6 +1,12 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type {
+  IdTokenReissueRequest,
+  IdTokenReissueResult,
+  NativeSsoRequest,
+  NativeSsoResult,
   TokenClient,
+  TokenCreateRequest,
+  TokenCreateResult,
   TokenFailResult,
   TokenIssueResult,
   TokenResult,
@@ -121,5 +127,44 @@ describe("results typed by action", () => {
       }
     };
     void onFail;
+  });
+});
+
+describe("createToken(), nativeSso() and reissueIdToken() results typed by action", () => {
+  it("take the generated request types and guarantee the fields of OK", async () => {
+    expectTypeOf<TokenClient["createToken"]>().parameter(0).toEqualTypeOf<TokenCreateRequest>();
+    expectTypeOf<TokenClient["nativeSso"]>().parameter(0).toEqualTypeOf<NativeSsoRequest>();
+    expectTypeOf<TokenClient["reissueIdToken"]>().parameter(0).toEqualTypeOf<IdTokenReissueRequest>();
+    const created = await client.createToken({ grantType: "JWT_BEARER", subject: "john" });
+    expectTypeOf(created).toEqualTypeOf<TokenCreateResult>();
+    if (created.action === "OK") {
+      expectTypeOf(created.accessToken).toEqualTypeOf<string>();
+      expectTypeOf(created.expiresIn).toEqualTypeOf<number | null | undefined>();
+    }
+    const sso = await client.nativeSso({ accessToken: "at", deviceSecret: "ds" });
+    expectTypeOf(sso).toEqualTypeOf<NativeSsoResult>();
+    if (sso.action === "OK") {
+      expectTypeOf(sso.responseContent).toEqualTypeOf<string>();
+      expectTypeOf(sso.idToken).toEqualTypeOf<string>();
+    }
+    const reissued = await client.reissueIdToken({ accessToken: "at", refreshToken: "rt" });
+    expectTypeOf(reissued).toEqualTypeOf<IdTokenReissueResult>();
+    if (reissued.action === "CALLER_ERROR") {
+      expectTypeOf(reissued.responseContent).toEqualTypeOf<string | null | undefined>();
+    }
+    const onCreated = (result: TokenCreateResult) => {
+      switch (result.action) {
+        case "OK":
+          return result.accessToken;
+        case "BAD_REQUEST":
+        case "FORBIDDEN":
+        case "INTERNAL_SERVER_ERROR":
+          return undefined;
+        default:
+          // @ts-expect-error the unknown member of createToken() must be handled too
+          return assertNever(result);
+      }
+    };
+    void onCreated;
   });
 });
