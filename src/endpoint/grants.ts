@@ -6,14 +6,12 @@
  */
 import type {
   IdTokenReissueRequest,
-  IdTokenReissueResponse,
   NativeSsoRequest,
-  NativeSsoResponse,
   Property,
   TokenCreateRequest,
-  TokenCreateResponse,
   TokenResponse,
 } from "../../generated/authlete-token.js";
+import type { TokenClient } from "../client.js";
 import { certificateThumbprint, dpopProofKeyThumbprint } from "./jwk-thumbprint.js";
 import { dpopNonceHeader, jsonResponse, oauthErrorBody, serverErrorResponse } from "./oauth-response.js";
 import { toTokenResponse } from "./to-token-response.js";
@@ -74,21 +72,8 @@ export type IdTokenReissueDecision =
   | false
   | { claims?: JsonObjectInput | undefined; idtHeaderParams?: JsonObjectInput | undefined };
 
-/** The Authlete calls the endpoint finishes grants with: those of {@link TokenClient}. */
-export interface GrantCalls {
-  createToken(
-    request: TokenCreateRequest,
-    options?: { signal?: AbortSignal },
-  ): Promise<WithAnyAction<TokenCreateResponse>>;
-  nativeSso(request: NativeSsoRequest, options?: { signal?: AbortSignal }): Promise<WithAnyAction<NativeSsoResponse>>;
-  reissueIdToken(
-    request: IdTokenReissueRequest,
-    options?: { signal?: AbortSignal },
-  ): Promise<WithAnyAction<IdTokenReissueResponse>>;
-}
-
-/** A response whose `action` may also be one this version does not know. */
-type WithAnyAction<T extends { action: string }> = Omit<T, "action"> & { action: string };
+/** The Authlete calls the endpoint finishes grants with, those of {@link TokenClient}. */
+export type GrantCalls = Pick<TokenClient, "createToken" | "nativeSso" | "reissueIdToken">;
 
 /**
  * The token type URI of an access token, for `issued_token_type`.

@@ -5,6 +5,7 @@ import * as oauth from "oauth4webapi";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { certificateThumbprint, jwkThumbprint } from "../../src/endpoint/jwk-thumbprint.js";
 import {
+  createTokenClient,
   createTokenEndpoint,
   type TokenEndpointLogDetails,
   type TokenEndpointOptions,
@@ -12,7 +13,6 @@ import {
 } from "../../src/index.js";
 import { createFakeAuthlete, type FakeAuthlete, type FakeAuthleteServer } from "../../src/testing/index.js";
 import { LEAF_PEM } from "../helpers/certificates.js";
-import { clientWithGrants } from "../helpers/grant-client.js";
 import { exposeForScan } from "../helpers/secret-scan.js";
 
 // A real OAuth client library (oauth4webapi) against `createTokenEndpoint` served over loopback,
@@ -53,7 +53,7 @@ afterEach(async () => {
 /** Serves `createTokenEndpoint(options)` on loopback; returns what oauth4webapi needs to call it. */
 async function serve(options: Partial<TokenEndpointOptions>) {
   const endpoint = createTokenEndpoint({
-    client: clientWithGrants({
+    client: createTokenClient({
       serviceId: authlete.serviceId,
       accessToken: authlete.accessToken,
       baseUrl: authleteServer.url,
