@@ -217,6 +217,22 @@ describe("token exchange and JWT bearer finished with /auth/token/create", () =>
     expect(await refused.json()).toEqual({ error: "invalid_request" });
   });
 
+  it("answers 500 server_error, logged, when the /auth/token/create call itself fails", async () => {
+    const target = await serve({
+      onJwtBearer: () => {
+        authlete.failNext(503); // the next call is the endpoint's /auth/token/create
+        return { subject: "john" };
+      },
+    });
+    const response = await grant(target, JWT_BEARER, { assertion: "a.b.c" });
+    expect(response.status).toBe(500);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(await response.json()).toEqual({ error: "server_error" });
+    expect(createCalls().map((call) => call.status)).toEqual([503]);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]?.details.error).toMatchObject({ name: "AuthleteApiError", status: 503 });
+  });
+
   it("still takes a Response from the hook, with no Authlete call of its own", async () => {
     const target = await serve({
       onTokenExchange: () => Response.json({ error: "invalid_grant" }, { status: 400 }),
