@@ -99,10 +99,11 @@ export {
   type TokenEndpointErrorCode,
   type TokenEndpointErrorOptions,
 } from "./endpoint/token-endpoint-error.js";
-export type {
-  TokenIssuedAction,
-  TokenIssuedEvent,
-  TokenIssuedRequest,
+export {
+  TOKEN_ISSUED_VISIBLE_PARAMETERS,
+  type TokenIssuedAction,
+  type TokenIssuedEvent,
+  type TokenIssuedRequest,
 } from "./endpoint/token-issued.js";
 export {
   AuthleteApiError,

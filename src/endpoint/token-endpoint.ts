@@ -38,7 +38,10 @@ import {
 
 /** What the endpoint tells its logger. Never contains a credential, a token or a request body. */
 export interface TokenEndpointLogDetails {
-  /** The failure: an `AuthleteError` (safe to log by design) or whatever one of your hooks threw. */
+  /**
+   * The failure: an `AuthleteError` (safe to log by design) or whatever one of your functions threw
+   * (a grant hook, `authenticateUser`, a `cors` function, `onTokenIssued`).
+   */
   error?: unknown;
   /** The Authlete action that led here. */
   action?: string | undefined;

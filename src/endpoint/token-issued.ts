@@ -3,7 +3,7 @@
  * with tokens, made only of what is safe to log (no token, no secret, no credential parameter).
  */
 import type { TokenRequest } from "../../generated/authlete-token.js";
-import { redactParameters } from "../redact.js";
+import { REDACTED } from "../redact.js";
 
 /**
  * The Authlete action whose handling issued the tokens: `OK` and `ID_TOKEN_REISSUABLE` of
@@ -32,8 +32,9 @@ export interface TokenIssuedRequest {
   /** The client ID the client presented (`Authorization: Basic` or the `client_id` parameter). */
   readonly clientId: string | undefined;
   /**
-   * The form body with the value of every credential parameter (`code`, `code_verifier`,
-   * `refresh_token`, `password`, `client_secret`, `client_assertion`, …) replaced by `[REDACTED]`.
+   * The form body as sent, with every value replaced by `[REDACTED]` except those of
+   * {@link TOKEN_ISSUED_VISIBLE_PARAMETERS}: `code`, `code_verifier`, `refresh_token`, `password`,
+   * `client_secret`, `client_assertion` and any parameter this package does not know are hidden.
    */
   readonly parameters: string;
   /** Whether the request carried a DPoP proof (RFC 9449): the tokens are then bound to its key. */
@@ -77,6 +78,31 @@ export interface TokenIssuedEvent {
   /** The request, without anything that authenticates. */
   readonly request: TokenIssuedRequest;
 }
+
+/**
+ * The form parameters whose values {@link TokenIssuedRequest.parameters} shows: those that say what
+ * was asked for and by whom, none of which authenticates. Every other value is hidden, so that a
+ * credential parameter of a grant added later (OpenID4VCI's `pre-authorized_code` and `tx_code`,
+ * say) never reaches an audit log.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
+ * @see https://www.rfc-editor.org/rfc/rfc8693#section-2.1
+ */
+export const TOKEN_ISSUED_VISIBLE_PARAMETERS: ReadonlySet<string> = new Set([
+  "grant_type",
+  "scope",
+  "client_id",
+  "redirect_uri",
+  "resource",
+  "audience",
+  "username",
+  "requested_token_type",
+  "subject_token_type",
+  "actor_token_type",
+  "authorization_details",
+  "client_assertion_type",
+  "dpop_jkt",
+]);
 
 /** The fields of an Authlete result the event is made of (`/auth/token`, `/issue`, …). */
 export interface TokenIssuedSource {
@@ -136,8 +162,32 @@ function requestView(request: Request, tokenRequest: TokenRequest): TokenIssuedR
     url: url.href,
     origin: request.headers.get("Origin") ?? undefined,
     clientId: tokenRequest.clientId ?? new URLSearchParams(parameters).get("client_id") ?? undefined,
-    parameters: redactParameters(parameters),
+    parameters: visibleParameters(parameters),
     dpop: typeof tokenRequest.dpop === "string" && tokenRequest.dpop !== "",
     clientCertificate: typeof tokenRequest.clientCertificate === "string" && tokenRequest.clientCertificate !== "",
   });
+}
+
+/** The form body with the values of all but the visible parameters hidden; names are kept as sent. */
+function visibleParameters(parameters: string): string {
+  if (parameters === "") return "";
+  return parameters
+    .split("&")
+    .map((pair) => {
+      const equals = pair.indexOf("=");
+      const rawName = equals < 0 ? pair : pair.slice(0, equals);
+      if (TOKEN_ISSUED_VISIBLE_PARAMETERS.has(formDecode(rawName))) return pair;
+      // A lone name that is not on the list may be a misplaced value: hidden as well.
+      return equals < 0 ? REDACTED : `${rawName}=${REDACTED}`;
+    })
+    .join("&");
+}
+
+function formDecode(value: string): string {
+  try {
+    return decodeURIComponent(value.replaceAll("+", " "));
+  } catch {
+    // Not a name of the list, so its value stays hidden.
+    return value;
+  }
 }

@@ -188,6 +188,17 @@ describe("onTokenIssued: every issuing path, once", () => {
     expectNoSecretIn(events);
   });
 
+  it("hides the value of every parameter it does not know, such as OpenID4VCI's pre-authorized code", async () => {
+    authlete.enqueue("", tokenResult("OK", { ...issuedFields, grantType: "PRE_AUTHORIZED_CODE" }));
+    const body =
+      "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code&pre-authorized_code=pac-Zr4Qm8&tx_code=493536&stray-Vb7Kw1&scope=openid+email";
+    expect((await endpoint()(tokenRequest(body))).status).toBe(200);
+    expect(events[0]?.request.parameters).toBe(
+      "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code&pre-authorized_code=[REDACTED]&tx_code=[REDACTED]&[REDACTED]&scope=openid+email",
+    );
+    expectNoSecretIn(events);
+  });
+
   it("a finished password grant: what /auth/token/issue issued, after the user was authenticated", async () => {
     authlete.enqueue(
       "",
