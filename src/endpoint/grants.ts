@@ -34,7 +34,8 @@ export interface GrantDecision {
   accessTokenDuration?: number | undefined;
   /**
    * `true` to hand the client the refresh token Authlete creates (where the service supports
-   * refresh tokens). Left out or `false`: the answer has no `refresh_token`.
+   * refresh tokens). Left out or `false`: the answer has no `refresh_token` (Authlete has no
+   * switch to skip creating it; unused, it expires).
    */
   refreshToken?: boolean | undefined;
   /** Extra properties to attach to the access token. */
