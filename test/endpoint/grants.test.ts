@@ -345,6 +345,14 @@ describe("ID_TOKEN_REISSUABLE through /idtoken/reissue", () => {
     expect(authlete.calls.filter((c) => c.operation === "reissue")).toHaveLength(1);
   });
 
+  it("answers 500 server_error, logged, when /idtoken/reissue answers INTERNAL_SERVER_ERROR", async () => {
+    authlete.nextOn("reissue", "INTERNAL_SERVER_ERROR");
+    const response = await refresh({ reissueIdToken: () => ({}) });
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({ error: "server_error" });
+    expect(logs.map((entry) => entry.details.action)).toEqual(["INTERNAL_SERVER_ERROR"]);
+  });
+
   it("keeps /auth/token's answer without the option or when it returns false", async () => {
     for (const options of [{}, { reissueIdToken: () => false as const }]) {
       authlete.reset();
