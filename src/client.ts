@@ -203,8 +203,8 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     const timeoutMs = checkTimeout(options.timeoutMs ?? defaultTimeoutMs);
     const retry = options.retry === undefined ? defaultRetry : checkRetry(options.retry);
     // A fresh timer per call, cleared as soon as the call ends: a signal shared between calls would
-    // expire for all of them at once, and AbortSignal.timeout() keeps its timer alive to the end
-    // (bench/RESULTS.md, row 5). It runs until the body is read, so a dripping answer cannot outlast it.
+    // expire for all of them at once, and AbortSignal.timeout() keeps its timer alive to the end.
+    // It runs until the body is read, so a dripping answer cannot outlast it.
     const timeout = timeoutMs > 0 ? new AbortController() : undefined;
     const timer = timeout ? setTimeout(() => timeout.abort(), timeoutMs) : undefined;
     const signal =
