@@ -53,6 +53,13 @@ export {
   type CorsOrigins,
 } from "./endpoint/cors.js";
 export type { DpopTargetOptions } from "./endpoint/dpop-target.js";
+export type {
+  GrantCalls,
+  GrantDecision,
+  IdTokenReissueDecision,
+  JsonObjectInput,
+  NativeSsoDecision,
+} from "./endpoint/grants.js";
 export {
   answerNodeProtocolErrors,
   type FetchHandler,
@@ -80,6 +87,8 @@ export {
   createTokenEndpoint,
   type GrantContext,
   type GrantHook,
+  type IdTokenReissueHook,
+  type NativeSsoHook,
   type TokenEndpoint,
   type TokenEndpointLogDetails,
   type TokenEndpointLogger,

@@ -13,6 +13,7 @@ import {
   answerNodeProtocolErrors,
   createTokenClient,
   createTokenEndpoint,
+  TokenEndpointError,
   toNodeHandler,
 } from "../../dist/src/index.js";
 import { createFakeAuthlete } from "../../dist/src/testing/index.js";
@@ -69,6 +70,22 @@ export async function startDemo(env = process.env) {
       return user !== undefined && user.password === password
         ? { subject: user.subject, accessTokenDuration: 3600, refreshTokenDuration: 86400 }
         : undefined;
+    },
+    // Token exchange (RFC 8693): an access token this service issued is exchanged for another one
+    // for the same user, with at most its scopes. The decision is all the hook does: the endpoint
+    // issues the token with Authlete's /auth/token/create and answers with issued_token_type.
+    onTokenExchange(result) {
+      const info = result.subjectTokenInfo;
+      if (result.subjectTokenType !== "ACCESS_TOKEN" || !info?.subject) {
+        throw new TokenEndpointError("INVALID_GRANT", {
+          error: "invalid_grant",
+          description: "only access tokens issued by this server are exchanged",
+          status: 400,
+        });
+      }
+      const held = info.scopes ?? [];
+      const asked = result.scopes ?? [];
+      return { subject: info.subject, scopes: asked.length > 0 ? asked.filter((s) => held.includes(s)) : held };
     },
     // Never logs secrets: only Authlete errors and result codes reach it.
     logger: { error: (message, details) => console.error(`[token endpoint] ${message}`, details) },

@@ -11,6 +11,16 @@ import {
   preflightResponse,
   withCorsHeaders,
 } from "./cors.js";
+import {
+  finishNativeSso,
+  finishWithCreatedToken,
+  type GrantCalls,
+  type GrantDecision,
+  type IdTokenReissueDecision,
+  isDecision,
+  type NativeSsoDecision,
+  reissueIdToken,
+} from "./grants.js";
 import { dpopNonceHeader, invalidDpopNonce, serverErrorResponse, withTokenEndpointHeaders } from "./oauth-response.js";
 import {
   checkParseTokenRequestOptions,
@@ -58,23 +68,54 @@ export interface GrantContext {
 }
 
 /**
- * Answers a grant that Authlete leaves to the authorization server (token exchange, JWT bearer,
- * Native SSO). Return the response for the client (typically after calling Authlete's
- * `/auth/token/create`), or throw a {@link TokenEndpointError} to answer with an OAuth error.
+ * Decides a grant that Authlete leaves to the authorization server (token exchange, JWT bearer).
+ * Return a {@link GrantDecision} (`{ subject, scopes, … }`) and the endpoint issues the token with
+ * Authlete's `/auth/token/create` and answers; or return the `Response` for the client yourself;
+ * or throw a {@link TokenEndpointError} to answer with an OAuth error (`invalid_grant`, …).
  * `Cache-Control: no-store`, `Pragma: no-cache` and `DPoP-Nonce` are added to what you return.
  * For a token exchange, `result.subjectTokenInfo` / `actorTokenInfo` (`TokenInfo`) describe
  * the presented tokens when this service issued them.
  * @see https://www.rfc-editor.org/rfc/rfc8693#section-2.1
+ * @see https://www.rfc-editor.org/rfc/rfc7523#section-3
  */
-export type GrantHook = (result: TokenResponse, context: GrantContext) => Response | Promise<Response>;
+export type GrantHook = (
+  result: TokenResponse,
+  context: GrantContext,
+) => Response | GrantDecision | Promise<Response | GrantDecision>;
+
+/**
+ * Decides a Native SSO request: check that `result.sessionId` is a live session and the device
+ * secret (`result.deviceSecret`) belongs to it, then return a {@link NativeSsoDecision} and the
+ * endpoint finishes with Authlete's `/nativesso`; or return the `Response` yourself; or throw a
+ * {@link TokenEndpointError}.
+ * @see https://openid.net/specs/openid-connect-native-sso-1_0.html#section-4.1
+ */
+export type NativeSsoHook = (
+  result: TokenResponse,
+  context: GrantContext,
+) => Response | NativeSsoDecision | Promise<Response | NativeSsoDecision>;
+
+/**
+ * Decides whether a refresh token request answered `ID_TOKEN_REISSUABLE` gets a new ID token:
+ * `false` keeps `/auth/token`'s answer, `{ claims?, idtHeaderParams? }` reissues the ID token
+ * with Authlete's `/idtoken/reissue`.
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#RefreshTokenResponse
+ */
+export type IdTokenReissueHook = (
+  result: TokenResponse,
+  context: GrantContext,
+) => IdTokenReissueDecision | Promise<IdTokenReissueDecision>;
 
 /** How {@link TokenEndpointOptions.authenticateUser} identifies the user. */
 export type AuthenticatedUser = string | (Omit<TokenIssueRequest, "ticket" | "subject"> & { subject: string });
 
 /** Options of {@link createTokenEndpoint}. */
 export interface TokenEndpointOptions extends ParseTokenRequestOptions {
-  /** The Authlete client, from {@link createTokenClient}. */
-  client: Pick<TokenClient, "process" | "issue" | "fail">;
+  /**
+   * The Authlete client, from {@link createTokenClient}. Its `createToken`, `nativeSso` and
+   * `reissueIdToken` are needed only to finish the grants your hooks return decisions for.
+   */
+  client: Pick<TokenClient, "process" | "issue" | "fail"> & Partial<GrantCalls>;
   /**
    * Checks the username and password of a resource owner password grant (RFC 6749 section 4.3).
    * Return the user's subject (or `{ subject, properties, … }` to shape the tokens), or
@@ -90,20 +131,29 @@ export interface TokenEndpointOptions extends ParseTokenRequestOptions {
       ) => AuthenticatedUser | null | undefined | Promise<AuthenticatedUser | null | undefined>)
     | undefined;
   /**
-   * Handles `TOKEN_EXCHANGE` (RFC 8693). Without it: 400 `unsupported_grant_type`.
+   * Handles `TOKEN_EXCHANGE` (RFC 8693): return a {@link GrantDecision} to issue an access token
+   * (answered with `issued_token_type`). Without it: 400 `unsupported_grant_type`.
    * @see https://www.rfc-editor.org/rfc/rfc8693#section-2
    */
   onTokenExchange?: GrantHook | undefined;
   /**
-   * Handles `JWT_BEARER` (RFC 7523). Without it: 400 `unsupported_grant_type`.
+   * Handles `JWT_BEARER` (RFC 7523): verify `result.assertion` and return a {@link GrantDecision}.
+   * Without it: 400 `unsupported_grant_type`.
    * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.1
    */
   onJwtBearer?: GrantHook | undefined;
   /**
-   * Handles `NATIVE_SSO` (OpenID Connect Native SSO). Without it: 400 `invalid_grant`.
+   * Handles `NATIVE_SSO` (OpenID Connect Native SSO): return a {@link NativeSsoDecision}.
+   * Without it: 400 `invalid_grant`.
    * @see https://openid.net/specs/openid-connect-native-sso-1_0.html
    */
-  onNativeSso?: GrantHook | undefined;
+  onNativeSso?: NativeSsoHook | undefined;
+  /**
+   * Makes `ID_TOKEN_REISSUABLE` go through `/idtoken/reissue` when it returns claims (or `{}`).
+   * Without it, or when it returns `false`, the refresh token response is `/auth/token`'s.
+   * @see https://openid.net/specs/openid-connect-core-1_0.html#RefreshTokenResponse
+   */
+  reissueIdToken?: IdTokenReissueHook | undefined;
   /**
    * Adds your policy to each `TokenRequest` before it goes to Authlete (`accessTokenDuration`,
    * `properties`, `jwtAtClaims`, …). Return a new request or change the given one.
@@ -139,7 +189,9 @@ export type TokenEndpoint = (request: Request) => Promise<Response>;
  * Creates a complete OAuth 2.0 token endpoint (RFC 6749 section 3.2) on top of Authlete: it parses
  * the request ({@link parseTokenRequest}), calls `/auth/token`, completes password grants with
  * `authenticateUser` and `/auth/token/issue` or `/auth/token/fail`, hands token exchange, JWT
- * bearer and Native SSO to your hooks, and answers with {@link toTokenResponse}.
+ * bearer and Native SSO to your hooks (finishing their decisions with `/auth/token/create` or
+ * `/nativesso`), reissues ID tokens with `/idtoken/reissue` when `reissueIdToken` asks, and
+ * answers with {@link toTokenResponse}.
  *
  * It never throws and never lets a server-side detail reach the client: any failure to talk to
  * Authlete, an unknown action or a hook that throws becomes `500 {"error":"server_error"}` and
@@ -168,6 +220,7 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
     "onTokenExchange",
     "onJwtBearer",
     "onNativeSso",
+    "reissueIdToken",
     "prepareRequest",
     "onTokenIssued",
   ] as const) {
@@ -270,8 +323,10 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
           return await hook(options.onJwtBearer, result, context);
         case "NATIVE_SSO":
           return await hook(options.onNativeSso, result, context);
-        case "OK":
         case "ID_TOKEN_REISSUABLE":
+          if (options.reissueIdToken !== undefined) return await reissue(options.reissueIdToken, result, context);
+          return await issued(toTokenResponse(result, { realm }), result.action, context, result);
+        case "OK":
           return await issued(toTokenResponse(result, { realm }), result.action, context, result);
         default:
           return toTokenResponse(result, { realm });
@@ -321,11 +376,52 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
     return answer.action === "OK" ? await issued(response, "PASSWORD", context, answer, result) : response;
   }
 
-  async function hook(handler: GrantHook | undefined, result: TokenResponse, context: GrantContext): Promise<Response> {
+  async function hook(
+    handler: GrantHook | NativeSsoHook | undefined,
+    result: TokenResponse,
+    context: GrantContext,
+  ): Promise<Response> {
     if (handler === undefined) return toTokenResponse(result, { realm });
-    const response = withTokenEndpointHeaders(await handler(result, context), result.dpopNonce);
-    // The hook issued the tokens: the event tells what `/auth/token` knew of the request.
-    return await issued(response, result.action as TokenIssuedAction, context, result);
+    const outcome = await handler(result, context);
+    const action = result.action as TokenIssuedAction;
+    if (!isDecision(outcome)) {
+      const response = withTokenEndpointHeaders(outcome, result.dpopNonce);
+      // The hook issued the tokens: the event tells what `/auth/token` knew of the request.
+      return await issued(response, action, context, result);
+    }
+    const finish = finishContext(context, result);
+    if (action === "NATIVE_SSO") {
+      return await issued(await finishNativeSso(result, outcome as NativeSsoDecision, finish), action, context, result);
+    }
+    const decision = outcome as GrantDecision;
+    const response = await finishWithCreatedToken(result, decision, finish);
+    const source = { subject: decision.subject, scopes: decision.scopes ?? [] };
+    return await issued(response, action, context, source, result);
+  }
+
+  async function reissue(handler: IdTokenReissueHook, result: TokenResponse, context: GrantContext) {
+    const decision = await handler(result, context);
+    const response =
+      decision === false || !isDecision(decision)
+        ? toTokenResponse(result, { realm })
+        : await reissueIdToken(result, decision, finishContext(context, result));
+    return await issued(response, "ID_TOKEN_REISSUABLE", context, result);
+  }
+
+  /** What finishing a grant needs: the client, the binding material of the request, the logger. */
+  function finishContext(context: GrantContext, result: TokenResponse) {
+    const { tokenRequest } = context;
+    return {
+      client,
+      dpop: typeof tokenRequest.dpop === "string" && tokenRequest.dpop !== "" ? tokenRequest.dpop : undefined,
+      clientCertificate:
+        typeof tokenRequest.clientCertificate === "string" && tokenRequest.clientCertificate !== ""
+          ? tokenRequest.clientCertificate
+          : undefined,
+      signal: context.request.signal,
+      fail: (message: string, answer: AuthleteResult | undefined) =>
+        log(message, answer ? describeResult(answer, tokenRequest) : describeResult(result, tokenRequest)),
+    };
   }
 }
 

@@ -1,5 +1,11 @@
 /** The fake Authlete's record of each request it received, safe to print. */
 import type {
+  IdTokenReissueRequest,
+  IdTokenReissueResponse,
+  NativeSsoRequest,
+  NativeSsoResponse,
+  TokenCreateRequest,
+  TokenCreateResponse,
   TokenFailRequest,
   TokenFailResponse,
   TokenIssueRequest,
@@ -18,6 +24,9 @@ export interface FakeApis {
   "/auth/token": { operation: "token"; request: TokenRequest; response: TokenResponse };
   "/auth/token/issue": { operation: "issue"; request: TokenIssueRequest; response: TokenIssueResponse };
   "/auth/token/fail": { operation: "fail"; request: TokenFailRequest; response: TokenFailResponse };
+  "/auth/token/create": { operation: "create"; request: TokenCreateRequest; response: TokenCreateResponse };
+  "/nativesso": { operation: "nativesso"; request: NativeSsoRequest; response: NativeSsoResponse };
+  "/idtoken/reissue": { operation: "reissue"; request: IdTokenReissueRequest; response: IdTokenReissueResponse };
 }
 
 /** The path of an API the fake serves, as Authlete's docs name it, e.g. `/auth/token/issue`. */
@@ -28,6 +37,9 @@ export const FAKE_APIS: { readonly [P in FakeApiPath]: FakeApis[P]["operation"] 
   "/auth/token": "token",
   "/auth/token/issue": "issue",
   "/auth/token/fail": "fail",
+  "/auth/token/create": "create",
+  "/nativesso": "nativesso",
+  "/idtoken/reissue": "reissue",
 };
 
 /** Whether `path` (after `/api/{serviceId}`) is an API the fake serves. */

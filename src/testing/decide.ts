@@ -22,6 +22,8 @@ export type FakeAction = api.TokenResponse["action"];
 /** The grant types whose parameters are named by URI. */
 const TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
 const JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+/** The token type of a device secret (OpenID Connect Native SSO). */
+const DEVICE_SECRET = "urn:openid:params:token-type:device-secret";
 
 /** What the deciding functions need from the fake. */
 export interface Authority {
@@ -151,6 +153,10 @@ export function decideToken(authority: Authority, request: api.TokenRequest): ap
       return tokenOk("REFRESH_TOKEN", issueInput(authority, { client, subject, scopes, dpop }, true, request));
     }
     case TOKEN_EXCHANGE: {
+      // A device secret as actor token is the Native SSO token exchange (OpenID Connect Native SSO §4.1).
+      if (form.get("actor_token_type") === DEVICE_SECRET) {
+        return handOverAnswer(authority, "NATIVE_SSO", form, grant, undefined);
+      }
       const refused = checkTokenExchange(authority, form);
       return refused ?? handOverAnswer(authority, "TOKEN_EXCHANGE", form, grant, undefined, false);
     }
@@ -239,10 +245,16 @@ function handOverAnswer(
     resources: form.getAll("resource"),
   };
   if (action === "TOKEN_EXCHANGE") return exchange;
-  // Native SSO: the ID token as subject token and the device secret as actor token.
+  // Native SSO: the ID token as subject token and the device secret as actor token. Authlete has
+  // issued the tokens already; `/nativesso` builds the response that carries them.
   const deviceSecret = actorToken ?? authority.newToken();
+  const issued = issueInput(authority, { ...grant, subject: subject ?? "1001" }, true);
   return {
     ...exchange,
+    accessToken: issued.accessToken,
+    accessTokenExpiresAt: issued.now + issued.accessTokenDuration * 1000,
+    accessTokenDuration: issued.accessTokenDuration,
+    refreshToken: issued.refreshToken,
     subjectTokenType: "ID_TOKEN",
     actorToken: deviceSecret,
     actorTokenType: "DEVICE_SECRET",

@@ -29,6 +29,7 @@ import {
   scriptedToken,
 } from "./decide.js";
 import { type Answer, createFaultQueue, faultAnswer, type HttpFault, type HttpFaultOptions } from "./faults.js";
+import { decideGrant, type ScriptedGrant, scriptedGrant } from "./grants.js";
 import { REQUEST_SCHEMAS } from "./request-schemas.js";
 import { type FakeToken, knownToken } from "./tokens.js";
 import { firstViolation } from "./validate.js";
@@ -128,7 +129,8 @@ export interface FakeAuthlete {
 type ScriptEntry =
   | ({ path: "/auth/token" } & Scripted)
   | ({ path: "/auth/token/issue" } & ScriptedIssue)
-  | ({ path: "/auth/token/fail" } & ScriptedFail);
+  | ({ path: "/auth/token/fail" } & ScriptedFail)
+  | ({ path: "/auth/token/create" | "/nativesso" | "/idtoken/reissue" } & ScriptedGrant);
 
 /** `/api/{serviceId}` and the API path after it. */
 const PATH = /^\/api\/([^/]+)(\/.*?)\/?$/;
@@ -272,6 +274,15 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
           scripted?.path === "/auth/token/fail"
             ? scriptedFail(authority, request, scripted)
             : decideFail(authority, request),
+        );
+      }
+      default: {
+        // The calls that finish a grant: /auth/token/create, /nativesso and /idtoken/reissue.
+        const grant = FAKE_APIS[api];
+        return ok(
+          scripted?.path === api
+            ? await scriptedGrant(authority, grant, body, scripted)
+            : await decideGrant(authority, grant, body),
         );
       }
     }

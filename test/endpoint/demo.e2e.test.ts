@@ -154,18 +154,49 @@ describe("oauth4webapi against the example endpoint", () => {
     await serverErrorOf(oauth.processGenericTokenEndpointResponse(as, client, await password("john", "john-secret")));
   });
 
-  it("token exchange without a hook in the demo: unsupported_grant_type", async () => {
-    authlete.enqueue("", tokenResult("TOKEN_EXCHANGE", { subjectToken: "x" }));
-    const response = await oauth.genericTokenEndpointRequest(
-      as,
-      client,
-      clientAuth,
-      "urn:ietf:params:oauth:grant-type:token-exchange",
-      { subject_token: "x", subject_token_type: "urn:ietf:params:oauth:token-type:access_token" },
-      insecure,
+  it("token exchange: the demo's hook decides, the endpoint issues with /auth/token/create", async () => {
+    const exchange = () =>
+      oauth.genericTokenEndpointRequest(
+        as,
+        client,
+        clientAuth,
+        "urn:ietf:params:oauth:grant-type:token-exchange",
+        { subject_token: "x", subject_token_type: "urn:ietf:params:oauth:token-type:access_token", scope: "read" },
+        insecure,
+      );
+    authlete.enqueue(
+      "",
+      tokenResult("TOKEN_EXCHANGE", {
+        clientId: 1001,
+        subjectToken: "x",
+        subjectTokenType: "ACCESS_TOKEN",
+        subjectTokenInfo: { subject: "1001", scopes: ["read", "write"], clientId: 1001 },
+        scopes: ["read"],
+      }),
     );
-    const error = await errorOf(oauth.processGenericTokenEndpointResponse(as, client, response));
-    expect(error).toMatchObject({ status: 400, error: "unsupported_grant_type" });
+    authlete.enqueue(
+      "/create",
+      tokenResult("OK", { accessToken: "AT-X", expiresIn: 600, scopes: ["read"], tokenType: "Bearer" }),
+    );
+    const tokens = await oauth.processGenericTokenEndpointResponse(as, client, await exchange());
+    expect(tokens).toMatchObject({
+      access_token: "AT-X",
+      issued_token_type: "urn:ietf:params:oauth:token-type:access_token",
+      token_type: "bearer",
+      expires_in: 600,
+      scope: "read",
+    });
+    expect(authlete.calls[1]?.body).toEqual({
+      grantType: "TOKEN_EXCHANGE",
+      subject: "1001",
+      scopes: ["read"],
+      clientId: 1001,
+    });
+
+    // A subject token that is not one of this server's access tokens: the hook's invalid_grant.
+    authlete.enqueue("", tokenResult("TOKEN_EXCHANGE", { subjectToken: "x", subjectTokenType: "JWT" }));
+    const error = await errorOf(oauth.processGenericTokenEndpointResponse(as, client, await exchange()));
+    expect(error).toMatchObject({ status: 400, error: "invalid_grant" });
   });
 
   it("DPoP: the proof reaches Authlete, the nonce reaches the client, and the retry succeeds", async () => {

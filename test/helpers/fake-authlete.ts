@@ -32,8 +32,8 @@ export interface FakeAuthlete {
   readonly baseUrl: string;
   readonly serviceId: string;
   readonly calls: FakeCall[];
-  /** Queues answers for `/api/{serviceId}/auth/token` + `suffix` (`""`, `"/issue"`, `"/fail"`). */
-  enqueue(suffix: "" | "/issue" | "/fail", ...answers: FakeAnswer[]): void;
+  /** Queues answers for `/api/{serviceId}/auth/token` + `suffix` (`""`, `"/issue"`, `"/fail"`, `"/create"`). */
+  enqueue(suffix: "" | "/issue" | "/fail" | "/create", ...answers: FakeAnswer[]): void;
   reset(): void;
   close(): Promise<void>;
 }

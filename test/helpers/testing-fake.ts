@@ -12,11 +12,14 @@ import {
 } from "../../src/testing/index.js";
 import { ROOT } from "./project.js";
 
-/** The three operations the fake serves, by the last segment of their path. */
+/** The operations the fake serves, as `FakeCall.operation` names them. */
 export const OPERATIONS = {
   token: "/api/{serviceId}/auth/token",
   issue: "/api/{serviceId}/auth/token/issue",
   fail: "/api/{serviceId}/auth/token/fail",
+  create: "/api/{serviceId}/auth/token/create",
+  nativesso: "/api/{serviceId}/nativesso",
+  reissue: "/api/{serviceId}/idtoken/reissue",
 } as const;
 export type Operation = keyof typeof OPERATIONS;
 
@@ -95,9 +98,9 @@ export function recordingFetch(base: FetchLike, answers: Answer[]): FetchLike {
   return async (input, init) => {
     const response = await base(input, init);
     const url = new URL(input instanceof Request ? input.url : String(input));
-    const operation = /\/auth\/token(?:\/(issue|fail))?$/.exec(url.pathname);
+    const operation = /\/(?:auth\/token(?:\/(issue|fail|create))?|(nativesso)|idtoken\/(reissue))$/.exec(url.pathname);
     answers.push({
-      operation: operation ? ((operation[1] ?? "token") as Operation) : undefined,
+      operation: operation ? ((operation[1] ?? operation[2] ?? operation[3] ?? "token") as Operation) : undefined,
       status: response.status,
       body: await response.clone().json(),
     });

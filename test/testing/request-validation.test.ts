@@ -41,6 +41,9 @@ const VALID: Record<Operation, Record<string, unknown>> = {
   token: { parameters: "grant_type=client_credentials" },
   issue: { ticket: "t", subject: "s" },
   fail: { ticket: "t", reason: "UNKNOWN" },
+  create: { grantType: "TOKEN_EXCHANGE" },
+  nativesso: { accessToken: "a", deviceSecret: "d" },
+  reissue: { accessToken: "a", refreshToken: "r" },
 };
 
 /**
