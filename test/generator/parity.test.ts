@@ -18,6 +18,7 @@ import {
   readIfAny,
   withoutBanner,
 } from "../helpers/parity.js";
+import { installCorpus } from "../tools/corpus.js";
 import { ROOT, type RunResult, runCommand, runGenerate, runNode } from "../helpers/project.js";
 
 const OWN_SPEC = join(ROOT, "openapi/openapi.yaml");
@@ -179,6 +180,8 @@ function report(title: string, verdict: Verdict, ms: number) {
 }
 
 beforeAll(async () => {
+  // The specs are not devDependencies: the first run installs them at their locked versions.
+  await installCorpus("specs");
   dir = await mkdtemp(join(tmpdir(), "authlete-token-parity-"));
   await mkdir(join(dir, "cli"), { recursive: true });
   await mkdir(join(dir, "cli-out"), { recursive: true });
