@@ -4,8 +4,8 @@ import { spawn } from "node:child_process";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { resolveInCorpus } from "../../test/tools/corpus.js";
 import { gzipSync } from "node:zlib";
+import { resolveInCorpus } from "../../test/tools/corpus.js";
 import { bundleForBrowser } from "./bundle.js";
 import { ACCESS_TOKEN, SERVICE_ID, TOKEN_REQUEST, VARIANT_LABELS, VARIANT_NAMES } from "./clients.js";
 import { profileCommand } from "./cpu-profile.js";
@@ -308,7 +308,10 @@ async function measureClients({ projectRoot, clientEntry, quick, runs, warmup, l
       candidates: [
         { name: "this client", steps: [entry(pathToFileURL(clientEntry).href)] },
         { name: "openapi-fetch", steps: [entry("openapi-fetch")] },
-        { name: "SDK (core + tokenProcess)", steps: [entry(pathToFileURL(await sdkFile("funcs/tokenProcess.js")).href)] },
+        {
+          name: "SDK (core + tokenProcess)",
+          steps: [entry(pathToFileURL(await sdkFile("funcs/tokenProcess.js")).href)],
+        },
         { name: "SDK (Authlete class)", steps: [entry(pathToFileURL(await sdkFile("")).href)] },
       ],
       runs: quick ? 2 : Math.max(10, runs * 2),

@@ -4,11 +4,11 @@
 import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { installCorpus } from "../../test/tools/corpus.js";
 import { profileCommand } from "./cpu-profile.js";
 import { compareCommands, runCommand } from "./process-timer.js";
 import { formatKb, formatMs, formatRatio, median } from "./stats.js";
 import { VENDOR_SIZE, writeSpec } from "./synthetic-spec.js";
-import { installCorpus } from "../../test/tools/corpus.js";
 
 /** GitHub's REST description (npm `@octokit/openapi`, in the `specs` corpus of test/tools/corpus.js): 13 MB of JSON. */
 export const GITHUB_SPEC = "@octokit/openapi/generated/api.github.com.json";

@@ -18,8 +18,8 @@ import {
   readIfAny,
   withoutBanner,
 } from "../helpers/parity.js";
-import { installCorpus } from "../tools/corpus.js";
 import { ROOT, type RunResult, runCommand, runGenerate, runNode } from "../helpers/project.js";
+import { installCorpus } from "../tools/corpus.js";
 
 const OWN_SPEC = join(ROOT, "openapi/openapi.yaml");
 const OWN_CHOICES: Options = { rootTypes: true, rootTypesNoSchemaPrefix: true, defaultNonNullable: false };

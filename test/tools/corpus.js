@@ -60,7 +60,10 @@ export async function installCorpus(name) {
     throw new Error(`corpus ${name}: npm ci failed (exit ${code}) installing test/corpus/${name}/package-lock.json`);
   }
   // Resolves a bare specifier as an ESM import from inside the corpus (its own node_modules).
-  await writeFile(join(partial, "resolve.mjs"), "export const resolve = (specifier) => import.meta.resolve(specifier);\n");
+  await writeFile(
+    join(partial, "resolve.mjs"),
+    "export const resolve = (specifier) => import.meta.resolve(specifier);\n",
+  );
   await writeFile(join(partial, ".installed"), `${new Date().toISOString()}\n`);
   try {
     await rename(partial, home);
@@ -89,7 +92,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const names = process.argv.slice(2);
   const unknown = names.filter((n) => !(/** @type {readonly string[]} */ (CORPORA).includes(n)));
   if (names.length === 0 || unknown.length > 0) {
-    console.error(`usage: node test/tools/corpus.js ${CORPORA.join("|")}...${unknown.length ? ` (unknown: ${unknown.join(", ")})` : ""}`);
+    console.error(
+      `usage: node test/tools/corpus.js ${CORPORA.join("|")}...${unknown.length ? ` (unknown: ${unknown.join(", ")})` : ""}`,
+    );
     process.exitCode = 2;
   } else {
     for (const name of names) console.log(`${name} ${await installCorpus(/** @type {Corpus} */ (name))}`);
