@@ -5,14 +5,15 @@
 // they recorded. Exit 1 when a test failed, anything was lost or a category tried nothing; the
 // report is written either way, showing why.
 //
-//   node test/tools/reliability-report.js [--out FILE] [--no-runtimes] [--from-log LOG --from-json JSON...]
+//   node test/tools/reliability-report.js [--out FILE] [--json FILE] [--no-runtimes] [--from-log LOG --from-json JSON...]
 //
-// --no-runtimes   do not install Deno, Bun, Node 22 and 24 (.ci/install-runtimes) first: the
+// --json          also keep vitest's JSON report of the main run there (.ci/run sums it)
+// --no-runtimes   do not install Deno, Bun and the extra Nodes (.ci/install-runtimes) first: the
 //                 Runtimes category then has only the Node running this script
 // --from-log      build the report from an existing outcome log and vitest JSON report(s), running nothing
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -113,6 +114,7 @@ async function main() {
       "no-runtimes": { type: "boolean", default: false },
       "from-log": { type: "string" },
       "from-json": { type: "string", multiple: true, default: [] },
+      json: { type: "string" },
     },
   });
   const testFiles = await reliabilityTestFiles();
@@ -148,7 +150,8 @@ async function main() {
     const reporters = ["--reporter=default", "--reporter=json"];
     await run(process.execPath, [VITEST, "run", ...reporters, `--outputFile.json=${reports[0]}`, ...testFiles], env);
     if (!values["no-runtimes"]) {
-      for (const name of ["node22", "node24"]) {
+      // Every extra Node .ci/install-runtimes installed (node22, node24, node26, ...).
+      for (const name of [...bins.keys()].filter((n) => /^node\d+$/.test(n)).sort()) {
         const bin = bins.get(name);
         const report = join(work, `vitest-${name}.json`);
         reports.push(report);
@@ -171,6 +174,7 @@ async function main() {
     command: "npm run test:reliability",
     testFiles,
   });
+  if (values.json && reports[0] && existsSync(reports[0])) await copyFile(reports[0], resolve(values.json));
   const out = resolve(values.out);
   // Renamed into place, so an interrupted run leaves the previous report whole.
   const temporary = `${out}.${process.pid}.tmp`;
