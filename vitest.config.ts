@@ -49,7 +49,9 @@ export default defineConfig({
     // In every test file: looks for the suite's secrets in everything it prints, logs, answers over
     // HTTP or exposes, and fails the file on a find (test/helpers/secret-scan.ts).
     setupFiles: ["test/helpers/secret-scan.ts"],
-    testTimeout: 60_000,
+    // A test that spawns the generator takes seconds on an idle machine but can take a minute on a
+    // shared 2-core one under load: the timeout catches hangs, not slowness.
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     // Two cores: several tests spawn whole generator processes or a Prism server.
     maxWorkers: 2,
