@@ -297,7 +297,8 @@ describe("generate interrupted with SIGINT or SIGTERM", () => {
       note: `exit after the signal in ${timings.map((t) => t.toFixed(0)).join(", ")} ms; no temporary file or lock left`,
     });
     expect(failures).toEqual([]);
-  }, 120_000);
+    // Eight generator runs: a minute idle, four on a loaded 2-core machine.
+  }, 300_000);
 });
 
 describe("temporary files of a killed run", () => {
