@@ -5,7 +5,8 @@ import { defineConfig } from "vitest/config";
  * The slow tiers: test files that sleep, loop for minutes, download, drive a browser or another
  * runtime, or need the built `dist/`. Each is a vitest project run by a script of its own
  * (CONTRIBUTING.md, "Test tiers"); every other test file is in the `fast` project, which is what
- * `npm test` runs. A new `*.reliability.test.ts` or `*.e2e.test.ts` lands in its tier by its name.
+ * `npm test` runs. A new `*.reliability.test.ts`, `*.e2e.test.ts` or `*.browser.test.ts` lands in
+ * its tier by its name.
  */
 export const SLOW_TIERS = {
   /** `npm run test:reliability` (through test/tools/reliability-report.js). */
@@ -22,8 +23,8 @@ export const SLOW_TIERS = {
   pipeline: ["test/generator/deps-cache.test.ts", "test/reports/diff.test.ts", "test/upstream/cli.test.ts"],
   /** `npm run test:parity`: 40 real specs and GitHub's 13 MB description (the `specs` corpus). */
   parity: ["test/generator/parity.test.ts"],
-  /** `npm run test:browser`: the report in a real Chromium. */
-  browser: ["test/reports/browser.test.ts"],
+  /** `npm run test:browser`: pages in a real Chromium. */
+  browser: ["test/**/*.browser.test.ts", "test/reports/browser.test.ts"],
   /** `npm run test:runtimes`: Deno, Bun and the built package on them; builds `dist/` first. */
   runtimes: ["test/project/runtimes.test.ts"],
   /** `npm run test:bench`: `npm run bench -- --quick` end to end (the `bench` corpus). */

@@ -53,9 +53,10 @@ describe("test tiers", () => {
     expect(wrong).toEqual([]);
   });
 
-  it("send a new *.reliability.test.ts or *.e2e.test.ts to its tier by its name, anything else to fast", () => {
+  it("send a new *.reliability.test.ts, *.e2e.test.ts or *.browser.test.ts to its tier by its name, anything else to fast", () => {
     expect(tiersOf("test/client/new-kind.reliability.test.ts")).toEqual(["reliability"]);
     expect(tiersOf("test/endpoint/new-flow.e2e.test.ts")).toEqual(["e2e"]);
+    expect(tiersOf("test/endpoint/new-page.browser.test.ts")).toEqual(["browser"]);
     expect(tiersOf("test/client/new-feature.test.ts")).toEqual(["fast"]);
   });
 
