@@ -1,17 +1,32 @@
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type * as api from "../generated/authlete-token.js";
-import { DeferredRequestConstructor, sendDeferred } from "./deferred-request.js";
-import { isHeaderValue } from "./endpoint/oauth-response.js";
-import { AuthleteConfigurationError, AuthleteError, AuthleteNetworkError, AuthleteTimeoutError } from "./errors.js";
+import { discard } from "./bytes.js";
+import {
+  AuthleteConfigurationError,
+  AuthleteFetchError,
+  AuthleteNetworkError,
+  AuthleteRedirectError,
+  AuthleteTimeoutError,
+  isNetworkFailure,
+} from "./errors.js";
+import { isHeaderValue } from "./http/header-value.js";
 import { credentialsOf, redact } from "./redact.js";
 import { AUTHLETE_SERVERS, type AuthleteRegion } from "./regions.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, parseResultObject, readBody, statusError } from "./response.js";
+import type {
+  IdTokenReissueResult,
+  NativeSsoResult,
+  TokenCreateResult,
+  TokenFailResult,
+  TokenIssueResult,
+  TokenResult,
+} from "./results.js";
 import type { Retries } from "./retry.js";
 import { VERSION } from "./version.js";
 
 /**
- * The shape of the platform's `fetch`: called with a URL and an init by the client's own calls,
- * and with a `Request` by the raw `openapi-fetch` client.
+ * The shape of the platform's `fetch`. openapi-fetch calls it with the `Request` it built (the
+ * platform's own), after the middleware has seen it.
  */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -31,7 +46,10 @@ export interface TokenClientOptions {
   region?: AuthleteRegion | undefined;
   /** Overrides `region`: Authlete's base URL. Must be `https:` unless the host is a loopback address. */
   baseUrl?: string | URL | undefined;
-  /** A `fetch` to use instead of the global one (for proxies, tests, instrumentation). */
+  /**
+   * A `fetch` to use instead of the global one (for proxies, tests, instrumentation). When it
+   * throws something other than a network failure, the call fails with {@link AuthleteFetchError}.
+   */
   fetch?: FetchLike | undefined;
   /**
    * Default time limit of each call in milliseconds, reading the whole answer and any retries
@@ -56,7 +74,7 @@ export interface TokenClientOptions {
   userAgent?: string | undefined;
 }
 
-/** Per-call options of {@link TokenClient.process}, {@link TokenClient.issue} and {@link TokenClient.fail}. */
+/** Per-call options of every call of {@link TokenClient} ({@link TokenClient.process} and the others). */
 export interface CallOptions {
   /** Aborts the call; the signal's reason is thrown as is. */
   signal?: AbortSignal | undefined;
@@ -77,24 +95,49 @@ export interface TokenClient {
   readonly baseUrl: string;
   /**
    * Calls `POST /api/{serviceId}/auth/token` with what your token endpoint received and returns
-   * Authlete's answer. An invalid token request is not an error here: read the `action` of the
-   * result. Throws an {@link AuthleteError} subclass when the call itself fails.
+   * Authlete's answer, typed by `action` ({@link TokenResult} says which fields each action
+   * guarantees). An invalid token request is not an error here: read the `action` of the result.
+   * Throws an {@link AuthleteError} subclass when the call itself fails; an error thrown by a
+   * token function goes out as it is.
    */
-  process(request: api.TokenRequest, options?: CallOptions): Promise<api.TokenResponse>;
+  process(request: api.TokenRequest, options?: CallOptions): Promise<TokenResult>;
   /**
    * Calls `POST /api/{serviceId}/auth/token/issue` to finish a password grant once your server
    * has authenticated the user: pass the `ticket` of the `PASSWORD` result and the user's subject.
    * Read the `action` of the result (`OK` or `INTERNAL_SERVER_ERROR`). Throws like {@link process}.
    * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.3
    */
-  issue(request: api.TokenIssueRequest, options?: CallOptions): Promise<api.TokenIssueResponse>;
+  issue(request: api.TokenIssueRequest, options?: CallOptions): Promise<TokenIssueResult>;
   /**
    * Calls `POST /api/{serviceId}/auth/token/fail` to end a password grant with an error (for
    * example `reason: "INVALID_RESOURCE_OWNER_CREDENTIALS"`). Read the `action` of the result
    * (`BAD_REQUEST` or `INTERNAL_SERVER_ERROR`). Throws like {@link process}.
    * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.3
    */
-  fail(request: api.TokenFailRequest, options?: CallOptions): Promise<api.TokenFailResponse>;
+  fail(request: api.TokenFailRequest, options?: CallOptions): Promise<TokenFailResult>;
+  /**
+   * Calls `POST /api/{serviceId}/auth/token/create` to issue the access token your server decided
+   * on for a `TOKEN_EXCHANGE` (RFC 8693) or `JWT_BEARER` (RFC 7523) result: the grant type, the
+   * client, the subject, the scopes, and the DPoP or certificate thumbprint to bind it to. The result
+   * has no `responseContent`: build the token response from its fields. Throws like {@link process}.
+   * @see https://www.rfc-editor.org/rfc/rfc8693#section-2.2.1
+   * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.1
+   */
+  createToken(request: api.TokenCreateRequest, options?: CallOptions): Promise<TokenCreateResult>;
+  /**
+   * Calls `POST /api/{serviceId}/nativesso` to finish a `NATIVE_SSO` result (OpenID Connect Native
+   * SSO for Mobile Apps 1.0) with the device secret: `OK` carries the token response with the new ID
+   * token in `responseContent`. Throws like {@link process}.
+   * @see https://openid.net/specs/openid-connect-native-sso-1_0.html
+   */
+  nativeSso(request: api.NativeSsoRequest, options?: CallOptions): Promise<NativeSsoResult>;
+  /**
+   * Calls `POST /api/{serviceId}/idtoken/reissue` after an `ID_TOKEN_REISSUABLE` result, with the
+   * tokens that result issued, to get a token response that carries a new ID token as well.
+   * Throws like {@link process}.
+   * @see https://openid.net/specs/openid-connect-core-1_0.html#RefreshTokenResponse
+   */
+  reissueIdToken(request: api.IdTokenReissueRequest, options?: CallOptions): Promise<IdTokenReissueResult>;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -115,65 +158,38 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   if (!/^[0-9A-Za-z_-]+$/.test(serviceId)) {
     throw new AuthleteConfigurationError("serviceId must be a non-empty service API key");
   }
-  const baseUrl = resolveBaseUrl(options);
   const defaultTimeoutMs = checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   if (typeof maxResponseBytes !== "number" || !(maxResponseBytes > 0)) {
     throw new AuthleteConfigurationError("maxResponseBytes must be a number > 0");
   }
-  if (options.fetch !== undefined && typeof options.fetch !== "function") {
-    throw new AuthleteConfigurationError("fetch must be a function");
-  }
-  // A user agent Headers would refuse would fail every call: refuse it here instead.
-  if (options.userAgent !== undefined && !(typeof options.userAgent === "string" && isHeaderValue(options.userAgent))) {
-    throw new AuthleteConfigurationError("userAgent must be a valid HTTP header value");
-  }
   const defaultRetry = checkRetry(options.retry);
-  // No middleware: the headers go in per call, and openapi-fetch builds a DeferredRequest instead
-  // of a Request that fetch would only copy into another one.
-  const direct = createClient<api.paths>({
-    baseUrl,
-    redirect: "manual", // see createAuthleteFetchClient
-    Request: DeferredRequestConstructor,
-    // No query, one path parameter already checked to need no encoding, a JSON body: fixed
-    // serializers spare openapi-fetch's general ones on the hot path.
-    querySerializer: () => "",
-    pathSerializer: (url) => url.replace("{serviceId}", serviceId),
-    bodySerializer: (body) => JSON.stringify(body),
-  });
-  const getToken = tokenGetter(options.accessToken);
-  const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-  // A fixed token gives the same headers on every call: build them once.
-  const fixedHeaders =
-    typeof options.accessToken === "string" ? requestHeaders(options.accessToken, userAgent) : undefined;
+  const { client, baseUrl } = authleteClient(options);
+  const params = { path: { serviceId } };
 
-  const pathParams = { serviceId };
-  const fetchDeferred = sendDeferred(options.fetch);
-
-  /** One attempt: openapi-fetch builds the request, the answer is read under the cap and parsed. */
-  async function send<P extends AuthletePath>(
-    path: P,
-    body: RequestOf<P>,
-    headers: Record<string, string>,
-    signal: AbortSignal | undefined,
-  ): Promise<object> {
+  /** One attempt: openapi-fetch sends the request, the answer is read under the cap and parsed. */
+  async function send<P extends AuthletePath>(path: P, body: RequestOf<P>, signal: AbortSignal | undefined) {
+    let bearer: string | undefined;
     // Authlete's text may echo what was sent, if something in between echoes the request: what it
     // carried is hidden from it, the credentials worked out only when there is text to check.
-    const hide = (text: string) => redact(text, credentialsOf(body, headers.Authorization?.slice("Bearer ".length)));
+    const hide = (text: string) => redact(text, credentialsOf(body, bearer));
     // One body type per path is guaranteed by RequestOf<P>; openapi-fetch cannot see through the union.
-    const { data, response } = await direct.POST(path as "/api/{serviceId}/auth/token", {
-      params: { path: pathParams },
-      headers,
+    const { data, response } = await client.POST(path as "/api/{serviceId}/auth/token", {
+      params,
       body: body as api.TokenRequest,
+      // The body comes back unread, to be read under the size cap.
       parseAs: "stream",
-      // A 2xx answer goes on to openapi-fetch, which hands its body stream back unread; any other
-      // becomes its error here, its body read under the same cap (openapi-fetch would read it whole).
-      fetch: async (request) => {
-        const answer = await fetchDeferred(request);
-        if (answer.ok) return answer;
-        throw await statusError(answer, maxResponseBytes, hide);
-      },
       signal: signal ?? null,
+      middleware: [
+        {
+          // openapi-fetch would read an error answer whole: it becomes its error here instead, its
+          // body read under the cap and its text cleaned of what this call sent.
+          async onResponse({ request, response }) {
+            bearer = request.headers.get("Authorization")?.slice("Bearer ".length);
+            if (response.status >= 400) throw await statusError(response, maxResponseBytes, hide);
+          },
+        },
+      ],
     });
     const result = parseResultObject(response.status, await readBody(response, data, maxResponseBytes));
     // Applications log a 2xx resultMessage (the token endpoint does).
@@ -183,20 +199,12 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   }
 
   // The one call path of every operation: per-call timeout, error mapping, retries when given.
-  // With retries off, a call makes no allocation or await for them.
-  async function call<P extends AuthletePath>(
-    path: P,
-    body: RequestOf<P>,
-    options: CallOptions,
-  ): Promise<ResponseOf<P>> {
+  async function call<P extends AuthletePath, R>(path: P, body: RequestOf<P>, options: CallOptions): Promise<R> {
     const timeoutMs = checkTimeout(options.timeoutMs ?? defaultTimeoutMs);
     const retry = options.retry === undefined ? defaultRetry : checkRetry(options.retry);
-    // Before the timer and outside the try: a failing token function is the caller's own error.
-    const headers = fixedHeaders ?? requestHeaders(await getToken(), userAgent);
     // A fresh timer per call, cleared as soon as the call ends: a signal shared between calls would
-    // expire for all of them at once, and AbortSignal.timeout() would keep every timer alive for
-    // its whole duration (measured: it costs more than the rest of the client together). It runs
-    // until the body is read, so a server dripping its answer cannot outlast it.
+    // expire for all of them at once, and AbortSignal.timeout() keeps its timer alive to the end.
+    // It runs until the body is read, so a dripping answer cannot outlast it.
     const timeout = timeoutMs > 0 ? new AbortController() : undefined;
     const timer = timeout ? setTimeout(() => timeout.abort(), timeoutMs) : undefined;
     const signal =
@@ -205,81 +213,126 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         : (timeout?.signal ?? options.signal);
     try {
       const result = await (retry
-        ? retry(() => send(path, body, headers, signal), signal, timeout ? Date.now() + timeoutMs : Infinity)
-        : send(path, body, headers, signal));
-      return result as ResponseOf<P>;
+        ? retry(() => send(path, body, signal), signal, timeout ? Date.now() + timeoutMs : Infinity)
+        : send(path, body, signal));
+      return result as R;
     } catch (error) {
       if (timeout?.signal.aborted && !options.signal?.aborted) throw new AuthleteTimeoutError(timeoutMs, error);
       if (options.signal?.aborted) throw options.signal.reason;
-      if (error instanceof AuthleteError) throw error;
-      throw new AuthleteNetworkError(error);
+      // Failures of the exchange are mapped already (here or by the middleware); anything else is
+      // the caller's own (a token function that threw) and goes out as it is.
+      throw error;
     } finally {
       clearTimeout(timer);
     }
   }
 
-  const process = (request: api.TokenRequest, options: CallOptions = {}): Promise<api.TokenResponse> =>
-    call("/api/{serviceId}/auth/token", request, options);
-  const issue = (request: api.TokenIssueRequest, options: CallOptions = {}): Promise<api.TokenIssueResponse> =>
-    call("/api/{serviceId}/auth/token/issue", request, options);
-  const fail = (request: api.TokenFailRequest, options: CallOptions = {}): Promise<api.TokenFailResponse> =>
-    call("/api/{serviceId}/auth/token/fail", request, options);
+  const process = (request: api.TokenRequest, options: CallOptions = {}) =>
+    call<"/api/{serviceId}/auth/token", TokenResult>("/api/{serviceId}/auth/token", request, options);
+  const issue = (request: api.TokenIssueRequest, options: CallOptions = {}) =>
+    call<"/api/{serviceId}/auth/token/issue", TokenIssueResult>("/api/{serviceId}/auth/token/issue", request, options);
+  const fail = (request: api.TokenFailRequest, options: CallOptions = {}) =>
+    call<"/api/{serviceId}/auth/token/fail", TokenFailResult>("/api/{serviceId}/auth/token/fail", request, options);
 
-  return Object.freeze({ serviceId, baseUrl, process, issue, fail });
+  const createToken = (request: api.TokenCreateRequest, options: CallOptions = {}) =>
+    call<"/api/{serviceId}/auth/token/create", TokenCreateResult>(
+      "/api/{serviceId}/auth/token/create",
+      request,
+      options,
+    );
+  const nativeSso = (request: api.NativeSsoRequest, options: CallOptions = {}) =>
+    call<"/api/{serviceId}/nativesso", NativeSsoResult>("/api/{serviceId}/nativesso", request, options);
+  const reissueIdToken = (request: api.IdTokenReissueRequest, options: CallOptions = {}) =>
+    call<"/api/{serviceId}/idtoken/reissue", IdTokenReissueResult>(
+      "/api/{serviceId}/idtoken/reissue",
+      request,
+      options,
+    );
+
+  return Object.freeze({ serviceId, baseUrl, process, issue, fail, createToken, nativeSso, reissueIdToken });
 }
 
 /**
  * Creates the typed `openapi-fetch` client with Authlete's authentication, a user agent, and
  * redirects refused: the API with `openapi-fetch`'s own interface, for what {@link TokenClient}
- * does not cover. It takes the same options as {@link createTokenClient} and is a separate
- * function so that a program that does not use it does not bundle it.
+ * does not cover. It is the very client {@link createTokenClient} makes its calls with, so it
+ * behaves the same way: a 3xx answer throws {@link AuthleteRedirectError}, a failed connection
+ * {@link AuthleteNetworkError} (or {@link AuthleteFetchError} for a custom `fetch` that threw).
+ * Bodies are read by openapi-fetch its own way: the size cap is {@link TokenClient}'s.
  */
 export function createAuthleteFetchClient(
   options: Pick<TokenClientOptions, "accessToken" | "region" | "baseUrl" | "fetch" | "userAgent">,
 ): AuthleteFetchClient {
-  const baseUrl = resolveBaseUrl(options);
-  const getToken = tokenGetter(options.accessToken);
-  const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-  const client = createClient<api.paths>({
-    baseUrl,
-    // "manual": a redirect comes back as a response we refuse, instead of the bearer token
-    // being replayed to wherever the Location header points.
-    redirect: "manual",
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
-  const auth: Middleware = {
-    async onRequest({ request }) {
-      for (const [name, value] of Object.entries(requestHeaders(await getToken(), userAgent))) {
-        request.headers.set(name, value);
-      }
-      return request;
-    },
-  };
-  client.use(auth);
-  return client;
+  return authleteClient(options).client;
 }
 
-/** The headers every call to Authlete carries, from both the client and the raw client. */
-function requestHeaders(token: string, userAgent: string): Record<string, string> {
-  return { Authorization: `Bearer ${token}`, "User-Agent": userAgent, Accept: "application/json" };
+/**
+ * The one construction of both clients: one `createClient` with the base URL, redirects left to
+ * the middleware to refuse, and `User-Agent`, `Accept` and a fixed token as client headers; a
+ * middleware adds a rotating token, refuses redirects and maps failed fetches to their errors.
+ */
+function authleteClient(
+  options: Pick<TokenClientOptions, "accessToken" | "region" | "baseUrl" | "fetch" | "userAgent">,
+): { client: AuthleteFetchClient; baseUrl: string } {
+  const baseUrl = resolveBaseUrl(options);
+  if (options.fetch !== undefined && typeof options.fetch !== "function") {
+    throw new AuthleteConfigurationError("fetch must be a function");
+  }
+  // A user agent Headers would refuse would fail every call: refuse it here instead.
+  if (options.userAgent !== undefined && !(typeof options.userAgent === "string" && isHeaderValue(options.userAgent))) {
+    throw new AuthleteConfigurationError("userAgent must be a valid HTTP header value");
+  }
+  const source = options.accessToken;
+  const fixed = typeof source === "string" ? checkToken(source) : undefined;
+  if (fixed === undefined && typeof source !== "function") {
+    throw new AuthleteConfigurationError("accessToken must be a string or a function");
+  }
+  const custom = options.fetch;
+  const client = createClient<api.paths>({
+    baseUrl,
+    // "manual": a redirect comes back as a response the middleware refuses, instead of the bearer
+    // token being replayed to wherever the Location header points.
+    redirect: "manual",
+    headers: {
+      "User-Agent": options.userAgent ?? DEFAULT_USER_AGENT,
+      Accept: "application/json",
+      ...(fixed === undefined ? {} : { Authorization: `Bearer ${fixed}` }),
+    },
+    ...(custom ? { fetch: custom } : {}),
+  });
+  const middleware: Middleware = {
+    onResponse({ response }) {
+      if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
+        discard(response.body);
+        throw new AuthleteRedirectError(response.status);
+      }
+    },
+    onError({ request, error }) {
+      // An aborted call stays an abort: the caller reports its signal.
+      if (request.signal.aborted) return;
+      return custom && !isNetworkFailure(error) ? new AuthleteFetchError(error) : new AuthleteNetworkError(error);
+    },
+  };
+  if (typeof source === "function") {
+    // Asked before every request, so a rotated token is used without a new client.
+    middleware.onRequest = async ({ request }) => {
+      request.headers.set("Authorization", `Bearer ${checkToken(await source())}`);
+      return request;
+    };
+  }
+  client.use(middleware);
+  return { client, baseUrl };
 }
 
 /** The operations {@link TokenClient} calls, all `POST` with a JSON body. */
 type AuthletePath =
   | "/api/{serviceId}/auth/token"
   | "/api/{serviceId}/auth/token/issue"
-  | "/api/{serviceId}/auth/token/fail";
+  | "/api/{serviceId}/auth/token/fail"
+  | "/api/{serviceId}/auth/token/create"
+  | "/api/{serviceId}/nativesso"
+  | "/api/{serviceId}/idtoken/reissue";
 type RequestOf<P extends AuthletePath> = api.paths[P]["post"]["requestBody"]["content"]["application/json"];
-type ResponseOf<P extends AuthletePath> = api.paths[P]["post"]["responses"][200]["content"]["application/json"];
-
-function tokenGetter(source: AccessTokenSource): () => Promise<string> {
-  if (typeof source === "string") {
-    checkToken(source);
-    return async () => source;
-  }
-  if (typeof source !== "function") throw new AuthleteConfigurationError("accessToken must be a string or a function");
-  return async () => checkToken(await source());
-}
 
 function checkToken(token: unknown): string {
   // The token itself never goes into the message.

@@ -10,6 +10,7 @@ export type AuthleteErrorCode =
   | "AUTHLETE_REDIRECT"
   | "AUTHLETE_INVALID_RESPONSE"
   | "AUTHLETE_NETWORK_ERROR"
+  | "AUTHLETE_FETCH_ERROR"
   | "AUTHLETE_TIMEOUT"
   | "AUTHLETE_INVALID_CONFIGURATION";
 
@@ -137,6 +138,41 @@ export class AuthleteNetworkError extends AuthleteError {
     );
     this.requestNotSent = !options?.duringBody && failedBeforeSending(cause);
   }
+}
+
+/**
+ * The `fetch` given in the client's options threw something that is not a network failure: a bug
+ * in a wrapper (a local `TypeError`, a thrown string), an instrumentation hook refusing the call.
+ * Kept apart from {@link AuthleteNetworkError} so that a mistake in your own code is not read as
+ * Authlete being unreachable, and never retried (it would fail the same way). What counts as a
+ * network failure is said by {@link isNetworkFailure}.
+ * @see docs/client.md#errors
+ */
+export class AuthleteFetchError extends AuthleteError {
+  override name = "AuthleteFetchError";
+
+  constructor(cause: unknown) {
+    super("AUTHLETE_FETCH_ERROR", `The custom fetch threw instead of answering: ${messageOf(cause)}`, { cause });
+  }
+}
+
+/**
+ * The messages of the `TypeError` a platform's `fetch` rejects with when the network fails and no
+ * `code` says more (undici, browsers, cross-fetch, Deno).
+ */
+const NETWORK_FAILURE_MESSAGES =
+  /^(?:fetch failed|terminated|Failed to fetch|NetworkError when attempting to fetch resource\.|Load failed|The Internet connection appears to be offline\.|Network request failed|network error|error sending request)/;
+
+/**
+ * Whether an error thrown by a `fetch` is how a platform's `fetch` reports a failed network: a
+ * system or undici `code` in its `cause` chain (see {@link errorCode}), a `DOMException`
+ * (`AbortError`, `TimeoutError`, `NetworkError`), or a `TypeError` with one of the messages the
+ * platforms use. Anything else, thrown by a custom `fetch`, is that function's own failure.
+ */
+export function isNetworkFailure(error: unknown): boolean {
+  if (findCode(error) !== undefined) return true;
+  if (typeof DOMException === "function" && error instanceof DOMException) return true;
+  return error instanceof TypeError && NETWORK_FAILURE_MESSAGES.test(error.message);
 }
 
 /** Authlete did not answer within the call's time limit. */

@@ -3,11 +3,18 @@ export type {
   AuthzDetails,
   CimdOptions,
   components,
+  GrantType,
+  IdTokenReissueRequest,
+  IdTokenReissueResponse,
+  NativeSsoRequest,
+  NativeSsoResponse,
   operations,
   Pair,
   Property,
   paths,
   Result,
+  TokenCreateRequest,
+  TokenCreateResponse,
   TokenFailRequest,
   TokenFailResponse,
   TokenInfo,
@@ -39,6 +46,12 @@ export {
   derToPem,
   readClientCertificate,
 } from "./endpoint/client-certificate.js";
+export {
+  CORS_ALLOWED_HEADERS,
+  CORS_EXPOSED_HEADERS,
+  CORS_MAX_AGE_SECONDS,
+  type CorsOrigins,
+} from "./endpoint/cors.js";
 export type { DpopTargetOptions } from "./endpoint/dpop-target.js";
 export {
   answerNodeProtocolErrors,
@@ -78,10 +91,17 @@ export {
   type TokenEndpointErrorOptions,
 } from "./endpoint/token-endpoint-error.js";
 export {
+  TOKEN_ISSUED_VISIBLE_PARAMETERS,
+  type TokenIssuedAction,
+  type TokenIssuedEvent,
+  type TokenIssuedRequest,
+} from "./endpoint/token-issued.js";
+export {
   AuthleteApiError,
   AuthleteConfigurationError,
   AuthleteError,
   type AuthleteErrorCode,
+  AuthleteFetchError,
   AuthleteInvalidResponseError,
   AuthleteNetworkError,
   AuthleteRedirectError,
@@ -90,5 +110,15 @@ export {
 } from "./errors.js";
 export { AUTHLETE_SERVERS, type AuthleteRegion } from "./regions.js";
 export { DEFAULT_MAX_RESPONSE_BYTES } from "./response.js";
+export type {
+  IdTokenReissueResult,
+  NativeSsoResult,
+  ResultByAction,
+  TokenCreateResult,
+  TokenFailResult,
+  TokenIssueResult,
+  TokenResult,
+  UnknownAction,
+} from "./results.js";
 export { DEFAULT_RETRY, parseRetryAfter, type Retries, type RetryOptions, withRetries } from "./retry.js";
 export { VERSION } from "./version.js";

@@ -4,14 +4,7 @@
  */
 
 import { decodeUtf8, discard, readAtMost } from "./bytes.js";
-import {
-  AuthleteApiError,
-  type AuthleteError,
-  AuthleteInvalidResponseError,
-  AuthleteNetworkError,
-  AuthleteRedirectError,
-  errorCode,
-} from "./errors.js";
+import { AuthleteApiError, AuthleteInvalidResponseError, AuthleteNetworkError, errorCode } from "./errors.js";
 import { parseRetryAfter } from "./retry.js";
 
 /**
@@ -102,22 +95,17 @@ export function parseResultObject(status: number, bytes: Uint8Array): object {
 }
 
 /**
- * The error for an answer that is not 2xx: {@link AuthleteRedirectError} for 3xx (its body is
- * cancelled unread), otherwise {@link AuthleteApiError} with `resultCode` / `resultMessage` from a
- * JSON body, passed through `hide` (which redacts what the call sent, if something in between
- * echoes it), and `retryAfter` from the header. The body of an error answer only adds detail: one
+ * The error for a 4xx or 5xx answer: {@link AuthleteApiError} with `resultCode` / `resultMessage`
+ * from a JSON body, passed through `hide` (which redacts what the call sent, if something in
+ * between echoes it), and `retryAfter` from the header. The body of an error answer only adds detail: one
  * that is too large, not UTF-8, not JSON or cut short is left out and the status stands.
  */
 export async function statusError(
   response: Response,
   maxBytes: number,
   hide: (text: string) => string,
-): Promise<AuthleteError> {
+): Promise<AuthleteApiError> {
   const { status } = response;
-  if (response.type === "opaqueredirect" || (status >= 300 && status < 400)) {
-    discard(response.body);
-    return new AuthleteRedirectError(status);
-  }
   const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
   let bytes: Uint8Array;
   try {

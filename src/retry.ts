@@ -79,8 +79,10 @@ export function withRetries(options: RetryOptions = {}): Retries {
       try {
         return await attempt();
       } catch (error) {
-        if (signal?.aborted) throw error;
-        const failure = error instanceof AuthleteError ? error : new AuthleteNetworkError(error);
+        // Failures of the exchange arrive as AuthleteErrors; anything else (a token function that
+        // threw) is the caller's own and would fail the same way again.
+        if (signal?.aborted || !(error instanceof AuthleteError)) throw error;
+        const failure = error;
         const delay = retryDelayMs(failure, retries, policy);
         // A wait that would end past the time limit is not started: the real failure is more
         // useful to the caller than a timeout.

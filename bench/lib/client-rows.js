@@ -67,16 +67,18 @@ function startServer() {
 }
 
 /**
- * Per-variant figures and ratios to `raw`, pair by pair (round by round).
+ * Per-variant figures and ratios to the `baseline` variant (raw fetch unless given), pair by pair
+ * (round by round).
  * @param {Record<string, Record<string, number[]>>} results
  * @param {string} key
+ * @param {string} [baseline]
  */
-function ratiosToRaw(results, key) {
-  const raw = /** @type {number[]} */ (results.raw?.[key]);
+function ratiosTo(results, key, baseline = "raw") {
+  const base = /** @type {number[]} */ (results[baseline]?.[key]);
   return Object.fromEntries(
     VARIANT_NAMES.map((name) => {
       const values = /** @type {number[]} */ (results[name]?.[key]);
-      return [name, { median: median(values), values, ratio: summariseRatios(pairRatios(values, raw)) }];
+      return [name, { median: median(values), values, ratio: summariseRatios(pairRatios(values, base)) }];
     }),
   );
 }
@@ -143,30 +145,45 @@ async function measureClients({ projectRoot, clientEntry, quick, runs, warmup, l
         JSON.stringify({ clientEntry, port: server.port, concurrency: 32, ...settings }),
       ]);
       const results = JSON.parse(out);
-      const cpu = ratiosToRaw(results, "cpuUsPerCall");
-      const tput = ratiosToRaw(results, "callsPerSecond");
+      const cpu = ratiosTo(results, "cpuUsPerCall");
+      const tput = ratiosTo(results, "callsPerSecond");
+      // The targets: the wrapper adds at most a fifth to plain openapi-fetch making the same calls,
+      // and costs less than the official SDK.
+      const cpuToPlain = /** @type {any} */ (ratiosTo(results, "cpuUsPerCall", "openapi-fetch").project);
+      const cpuToSdk = /** @type {any} */ (ratiosTo(results, "cpuUsPerCall", "sdk").project);
+      const tputToPlain = /** @type {any} */ (ratiosTo(results, "callsPerSecond", "openapi-fetch").project);
       const p = /** @type {any} */ (cpu.project);
       const t = /** @type {any} */ (tput.project);
       checks.push(
         {
           row: "5a",
-          what: "CPU per call over loopback: this client vs raw fetch + JSON",
-          baseline: formatUs(/** @type {any} */ (cpu.raw).median),
+          what: "CPU per call over loopback: this client vs plain openapi-fetch (the same calls, no options)",
+          baseline: formatUs(/** @type {any} */ (cpu["openapi-fetch"]).median),
           candidate: formatUs(p.median),
-          ratio: p.ratio.median,
-          spread: [p.ratio.min, p.ratio.max],
-          target: "≤ 1.10×",
-          met: p.ratio.median <= 1.1,
+          ratio: cpuToPlain.ratio.median,
+          spread: [cpuToPlain.ratio.min, cpuToPlain.ratio.max],
+          target: "≤ 1.20×",
+          met: cpuToPlain.ratio.median <= 1.2,
         },
         {
           row: "5b",
-          what: "throughput at 32 in flight over loopback: this client vs raw fetch",
-          baseline: `${/** @type {any} */ (tput.raw).median.toFixed(0)} calls/s`,
+          what: "throughput at 32 in flight over loopback: this client vs plain openapi-fetch",
+          baseline: `${/** @type {any} */ (tput["openapi-fetch"]).median.toFixed(0)} calls/s`,
           candidate: `${t.median.toFixed(0)} calls/s`,
-          ratio: t.ratio.median,
-          spread: [t.ratio.min, t.ratio.max],
-          target: "≥ 0.90×",
-          met: t.ratio.median >= 0.9,
+          ratio: tputToPlain.ratio.median,
+          spread: [tputToPlain.ratio.min, tputToPlain.ratio.max],
+          target: "≥ 0.83× (1 / 1.20)",
+          met: tputToPlain.ratio.median >= 1 / 1.2,
+        },
+        {
+          row: "5c",
+          what: "CPU per call over loopback: this client vs the official SDK (`@authlete/typescript-sdk`)",
+          baseline: formatUs(/** @type {any} */ (cpu.sdk).median),
+          candidate: formatUs(p.median),
+          ratio: cpuToSdk.ratio.median,
+          spread: [cpuToSdk.ratio.min, cpuToSdk.ratio.max],
+          target: "< 1.00×",
+          met: cpuToSdk.ratio.median < 1,
         },
       );
       /** @type {Section} */
@@ -180,7 +197,7 @@ async function measureClients({ projectRoot, clientEntry, quick, runs, warmup, l
           ...variantTable(tput, (v) => `${v.toFixed(0)} calls/s`, "throughput, 32 in flight (median)"),
         ],
       };
-      if (profile && checks.slice(-2).some((c) => !c.met)) {
+      if (profile && checks.slice(-3).some((c) => !c.met)) {
         section.profile = await profileCommand(
           {
             cmd: process.execPath,
@@ -208,18 +225,21 @@ async function measureClients({ projectRoot, clientEntry, quick, runs, warmup, l
     const results = JSON.parse(
       await node(["--expose-gc", join(HERE, "stub-bench.js"), JSON.stringify({ clientEntry, ...settings })]),
     );
-    const wall = ratiosToRaw(results, "medianUs");
-    const cpu = ratiosToRaw(results, "cpuUsPerCall");
+    const wall = ratiosTo(results, "medianUs");
+    const cpu = ratiosTo(results, "cpuUsPerCall");
     const p = /** @type {any} */ (wall.project);
+    const toPlain = /** @type {any} */ (ratiosTo(results, "medianUs", "openapi-fetch").project);
+    // No network, so the per-call work of the wrapper (time limit, capped strict read, redaction
+    // check) weighs far more than in a real call: shown, not judged (row 5 is the target).
     const check = {
       row: "6",
-      what: "library cost, stub fetch (tinybench median per call): this client vs raw fetch + JSON",
-      baseline: formatUs(/** @type {any} */ (wall.raw).median),
+      what: "library cost, stub fetch (tinybench median per call): this client vs plain openapi-fetch",
+      baseline: formatUs(/** @type {any} */ (wall["openapi-fetch"]).median),
       candidate: formatUs(p.median),
-      ratio: p.ratio.median,
-      spread: /** @type {[number, number]} */ ([p.ratio.min, p.ratio.max]),
-      target: "≤ 1.50×",
-      met: p.ratio.median <= 1.5,
+      ratio: toPlain.ratio.median,
+      spread: /** @type {[number, number]} */ ([toPlain.ratio.min, toPlain.ratio.max]),
+      target: "report only",
+      met: undefined,
     };
     checks.push(check);
     /** @type {Section} */
@@ -233,7 +253,7 @@ async function measureClients({ projectRoot, clientEntry, quick, runs, warmup, l
         ...variantTable(cpu, formatUs, "CPU per call (median of rounds)"),
       ],
     };
-    if (profile && !check.met) {
+    if (profile && check.met === false) {
       section.profile = await profileCommand(
         {
           cmd: process.execPath,
@@ -294,8 +314,8 @@ async function measureClients({ projectRoot, clientEntry, quick, runs, warmup, l
       baseline: `${((sizes["openapi-fetch"]?.gz ?? Number.NaN) / 1024).toFixed(1)} KB (plain openapi-fetch)`,
       candidate: `${(ours.gz / 1024).toFixed(1)} KB`,
       ratio: Number.NaN,
-      target: "≤ 5 KB",
-      met: ours.gz <= 5 * 1024,
+      target: "≤ 8 KB",
+      met: ours.gz <= 8 * 1024,
     });
     // Cold import, whole processes side by side.
     const entry = (/** @type {string} */ specifier) => ({

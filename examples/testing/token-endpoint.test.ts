@@ -79,6 +79,16 @@ describe("the token endpoint", () => {
     expect(await response.json()).toEqual({ error: "server_error" });
   });
 
+  it("answers server_error when Authlete fails to issue the tokens of a password grant", async () => {
+    fake.failNext({ path: "/auth/token/issue", status: 500 }); // /auth/token still answers as usual
+    const response = await post({ grant_type: "password", username: "john", password: "correct horse" });
+    expect(response.status).toBe(500);
+    expect(fake.calls.map((call) => [call.api, call.status])).toEqual([
+      ["/auth/token", 200],
+      ["/auth/token/issue", 500],
+    ]);
+  });
+
   it("works over real HTTP too", async () => {
     const server = await fake.listen();
     try {

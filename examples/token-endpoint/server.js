@@ -1,5 +1,5 @@
 // @ts-check
-// A runnable OAuth 2.0 token endpoint on Node's http module: `npm run demo`.
+// A runnable OAuth 2.0 token endpoint on Node's http module: `npm run demo` (demo.js builds, then runs it).
 //
 // With AUTHLETE_BASE_URL, AUTHLETE_SERVICE_ID and AUTHLETE_ACCESS_TOKEN set it calls that Authlete
 // service. Without them it runs against the fake Authlete of `authlete-token/testing`, in process
@@ -19,6 +19,8 @@ import { createFakeAuthlete } from "../../dist/src/testing/index.js";
 
 // Demo users for the password grant. A real server checks a user store (with hashed passwords).
 const USERS = new Map([["john", { subject: "1001", password: "john-secret" }]]);
+// The demo's client, registered with the fake: a wrong secret gets 401 invalid_client, as from Authlete.
+const CLIENT = { clientId: "my-app", clientSecret: "my-secret" };
 
 /**
  * Starts the demo. Returns where it listens and how to stop it (Prism included).
@@ -45,7 +47,7 @@ export async function startDemo(env = process.env) {
     authlete = { baseUrl: prism.baseUrl, serviceId: "715948317", accessToken: "prism-accepts-any-token" };
   } else {
     mode = "fake";
-    const fake = createFakeAuthlete();
+    const fake = createFakeAuthlete({ clients: [CLIENT] });
     // Shows each call the endpoint makes, so the console tells the story of a grant.
     const fetch = /** @type {typeof fake.fetch} */ async (input, init) => {
       const response = await fake.fetch(input, init);
@@ -96,7 +98,11 @@ export async function startDemo(env = process.env) {
   return { url, authleteUrl: String(authlete.baseUrl), mode, close };
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+/**
+ * Runs the demo until SIGINT (Ctrl-C) or SIGTERM, which close the server (and Prism) and end the
+ * process: `npm run demo` (examples/token-endpoint/demo.js) and `node examples/token-endpoint/server.js`.
+ */
+export async function main() {
   const demo = await startDemo();
   const authlete = {
     prism: `Prism mock of the bundled spec at ${demo.authleteUrl}`,
@@ -108,7 +114,8 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     const [username, user] = [...USERS][0] ?? [];
     lines.push(
       `Demo user for the password grant: username "${username}", password "${user?.password}"`,
-      `Try: curl -s -u my-app:my-secret -d grant_type=password -d username=${username} -d password=${user?.password} ${demo.url}`,
+      `Demo client: "${CLIENT.clientId}", secret "${CLIENT.clientSecret}" (HTTP Basic); any other gets 401 invalid_client`,
+      `Try: curl -s -u ${CLIENT.clientId}:${CLIENT.clientSecret} -d grant_type=password -d username=${username} -d password=${user?.password} ${demo.url}`,
     );
   }
   // One write, so whoever waits for the first line gets the others with it.
@@ -123,3 +130,5 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
 }
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -4,6 +4,8 @@
  * header. Every other module builds its responses from these.
  */
 
+import { isHeaderValue } from "../http/header-value.js";
+
 /** The content type of every token endpoint response (RFC 6749 section 5.1). */
 export const TOKEN_RESPONSE_CONTENT_TYPE = "application/json;charset=UTF-8";
 
@@ -59,19 +61,6 @@ export function serverErrorResponse(extra?: Readonly<Record<string, string>>): R
 export function basicChallenge(realm: string): string {
   return `Basic realm="${realm.replace(/[\\"]/g, "\\$&")}"`;
 }
-
-/**
- * Whether `value` can be sent as an HTTP field value (RFC 9110 section 5.5): no CR, LF or NUL,
- * nothing above U+00FF (`Headers` would throw), no leading or trailing whitespace (it would be
- * stripped, so a different value would be sent).
- *
- * @see https://www.rfc-editor.org/rfc/rfc9110#section-5.5
- */
-export function isHeaderValue(value: string): boolean {
-  return FIELD_VALUE.test(value);
-}
-
-const FIELD_VALUE = /^[\x21-\x7e\x80-\xff](?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?$/;
 
 /**
  * The `DPoP-Nonce` header for a nonce from Authlete (RFC 9449 section 8), as a headers record: empty

@@ -1,7 +1,7 @@
 import type { TokenRequest } from "../../generated/authlete-token.js";
 import { decodeUtf8, readAtMost } from "../bytes.js";
 import { AuthleteConfigurationError } from "../errors.js";
-import { REDACTED, redactParameters } from "../redact.js";
+import { redactFields } from "../redact.js";
 import { type BasicCredentialsOptions, parseBasicCredentials } from "./basic-credentials.js";
 import {
   type ClientCertificateSource,
@@ -45,10 +45,22 @@ export function checkParseTokenRequestOptions(options: ParseTokenRequestOptions)
   if (basicCredentialsFormEncoded !== undefined && typeof basicCredentialsFormEncoded !== "boolean") {
     throw new AuthleteConfigurationError("basicCredentialsFormEncoded must be true or false");
   }
-  if (realm !== undefined && typeof realm !== "string") throw new AuthleteConfigurationError("realm must be a string");
+  if (realm !== undefined && !(typeof realm === "string" && QUOTED_STRING_CONTENT.test(realm))) {
+    // Checked here, not per 401: a realm Headers refuses would turn every 401 into a 500.
+    throw new AuthleteConfigurationError(
+      "realm must be a string of tab, space, visible ASCII or U+0080-U+00FF characters (RFC 9110 quoted-string)",
+    );
+  }
   if (clientCertificate !== undefined) checkClientCertificateSource(clientCertificate);
   checkDpopTargetOptions(options);
 }
+
+/**
+ * What a quoted-string can hold once `"` and `\\` are escaped: tab, space, visible ASCII and
+ * obs-text; no control character (CR, LF, NUL) and nothing above U+00FF.
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-5.6.4
+ */
+const QUOTED_STRING_CONTENT = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 const FORM = /^application\/x-www-form-urlencoded[ \t]*(?:;.*)?$/is;
 
@@ -165,17 +177,13 @@ function bodyTooLarge(limit: number): TokenEndpointError {
 
 /**
  * Hides the client secret from Node's `util.inspect` (and so `console.log`) of the token request,
- * including one sent in the form body (`client_secret_post`) and the other credentials a body can
- * carry. `JSON.stringify` still sees everything: Authlete needs it.
+ * including one sent in the form body (`client_secret_post`), and the other credentials a request
+ * can carry (see `redactFields`). `JSON.stringify` still sees everything: Authlete needs it.
  */
 function redactedInInspect(tokenRequest: TokenRequest): TokenRequest {
   Object.defineProperty(tokenRequest, Symbol.for("nodejs.util.inspect.custom"), {
     enumerable: false,
-    value: () => ({
-      ...tokenRequest,
-      parameters: redactParameters(tokenRequest.parameters),
-      ...(tokenRequest.clientSecret === undefined ? {} : { clientSecret: REDACTED }),
-    }),
+    value: () => redactFields(tokenRequest),
   });
   return tokenRequest;
 }

@@ -1,8 +1,18 @@
 import type { TokenFailResponse, TokenIssueResponse, TokenResponse } from "../../generated/authlete-token.js";
+import type { TokenFailResult, TokenIssueResult, TokenResult } from "../results.js";
 import { basicChallenge, dpopNonceHeader, jsonResponse, oauthErrorBody } from "./oauth-response.js";
 
-/** An answer of `/auth/token`, `/auth/token/issue` or `/auth/token/fail`. */
-export type AuthleteTokenResult = TokenResponse | TokenIssueResponse | TokenFailResponse;
+/**
+ * An answer of `/auth/token`, `/auth/token/issue` or `/auth/token/fail`: as the client returns it
+ * (typed by `action`, an unknown action included) or as the generated response types describe it.
+ */
+export type AuthleteTokenResult =
+  | TokenResult
+  | TokenIssueResult
+  | TokenFailResult
+  | TokenResponse
+  | TokenIssueResponse
+  | TokenFailResponse;
 
 /** Options of {@link toTokenResponse}. */
 export interface ToTokenResponseOptions {

@@ -1,13 +1,16 @@
-import type {
-  TokenFailResponse,
-  TokenIssueRequest,
-  TokenIssueResponse,
-  TokenRequest,
-  TokenResponse,
-} from "../../generated/authlete-token.js";
+import type { TokenIssueRequest, TokenRequest, TokenResponse } from "../../generated/authlete-token.js";
 import type { TokenClient } from "../client.js";
 import { AuthleteConfigurationError } from "../errors.js";
 import { credentialsOf, redact } from "../redact.js";
+import type { TokenFailResult, TokenIssueResult, TokenResult } from "../results.js";
+import {
+  type CorsOrigins,
+  checkCorsOrigins,
+  isPreflight,
+  type OriginCheck,
+  preflightResponse,
+  withCorsHeaders,
+} from "./cors.js";
 import { dpopNonceHeader, invalidDpopNonce, serverErrorResponse, withTokenEndpointHeaders } from "./oauth-response.js";
 import {
   checkParseTokenRequestOptions,
@@ -16,10 +19,19 @@ import {
 } from "./parse-token-request.js";
 import { isKnownAction, toTokenResponse } from "./to-token-response.js";
 import { TokenEndpointError } from "./token-endpoint-error.js";
+import {
+  type TokenIssuedAction,
+  type TokenIssuedEvent,
+  type TokenIssuedSource,
+  tokenIssuedEvent,
+} from "./token-issued.js";
 
 /** What the endpoint tells its logger. Never contains a credential, a token or a request body. */
 export interface TokenEndpointLogDetails {
-  /** The failure: an `AuthleteError` (safe to log by design) or whatever one of your hooks threw. */
+  /**
+   * The failure: an `AuthleteError` (safe to log by design) or whatever one of your functions threw
+   * (a grant hook, `authenticateUser`, a `cors` function, `onTokenIssued`).
+   */
   error?: unknown;
   /** The Authlete action that led here. */
   action?: string | undefined;
@@ -99,6 +111,23 @@ export interface TokenEndpointOptions extends ParseTokenRequestOptions {
   prepareRequest?:
     | ((tokenRequest: TokenRequest, request: Request) => TokenRequest | undefined | Promise<TokenRequest | undefined>)
     | undefined;
+  /**
+   * The origins of browser clients that may call this endpoint cross-origin (CORS): a list of
+   * exact origins (`["https://app.example.com"]`) or `(origin) => boolean`. Without it no origin
+   * is allowed and answers carry no CORS header. With it, an allowed origin's preflight gets 204
+   * and every answer to it (errors included) can be read by the page; every answer carries
+   * `Vary: Origin`. `"*"` and values that are not origins are refused at creation.
+   * See "Browser clients" in docs/token-endpoint.md.
+   * @see https://fetch.spec.whatwg.org/#http-cors-protocol
+   */
+  cors?: CorsOrigins | undefined;
+  /**
+   * Told once each time the endpoint answers 200 with tokens (for an audit trail, or to link a
+   * `grantId` to your consent store), with an event that holds no token and no secret. It runs
+   * after the answer is decided and before it is returned: keep it short, or queue the work. What
+   * it throws or rejects with goes to `logger` and does not change the answer.
+   */
+  onTokenIssued?: ((event: TokenIssuedEvent) => void | Promise<void>) | undefined;
   /** Receives server-side failures (Authlete unreachable or erroring, hooks throwing, unknown actions). */
   logger?: TokenEndpointLogger | undefined;
 }
@@ -134,7 +163,14 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
   }
   // Settings that could only fail per request are checked once, here.
   checkParseTokenRequestOptions(options);
-  for (const name of ["authenticateUser", "onTokenExchange", "onJwtBearer", "onNativeSso", "prepareRequest"] as const) {
+  for (const name of [
+    "authenticateUser",
+    "onTokenExchange",
+    "onJwtBearer",
+    "onNativeSso",
+    "prepareRequest",
+    "onTokenIssued",
+  ] as const) {
     if (options[name] !== undefined && typeof options[name] !== "function") {
       throw new AuthleteConfigurationError(`${name} must be a function`);
     }
@@ -142,6 +178,7 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
   if (logger !== undefined && typeof logger?.error !== "function") {
     throw new AuthleteConfigurationError("logger must have an error(message, details) method, as console has");
   }
+  const allowsOrigin: OriginCheck | undefined = options.cors === undefined ? undefined : checkCorsOrigins(options.cors);
   const realm = options.realm ?? "token";
   const log = (message: string, details: TokenEndpointLogDetails) => {
     try {
@@ -152,13 +189,50 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
   };
 
   return async function tokenEndpoint(request: Request): Promise<Response> {
+    if (allowsOrigin === undefined) return await answerSafely(request);
+    const origin = request.headers.get("Origin");
+    const allowed = allowsOrigin(origin, (error) =>
+      log("The cors function threw; the origin is not allowed", { error }),
+    );
+    // A preflight of an origin that is not allowed goes on as any OPTIONS request (405), without CORS headers.
+    if (allowed && origin !== null && isPreflight(request)) return preflightResponse(origin);
+    const response = await answerSafely(request);
+    try {
+      return withCorsHeaders(response, origin, allowed);
+    } catch {
+      return withCorsHeaders(serverErrorResponse(), origin, allowed);
+    }
+  };
+
+  async function answerSafely(request: Request): Promise<Response> {
     try {
       return await answer(request);
     } catch {
       // Only reachable if building an error answer itself failed: still an answer, never a rejection.
       return serverErrorResponse();
     }
-  };
+  }
+
+  /**
+   * The one call point of `onTokenIssued`: every path that can answer with tokens returns its
+   * answer through here, with the Authlete results the tokens came from (the one that issued them
+   * first, then `/auth/token`'s). Only a 200 is reported.
+   */
+  async function issued(
+    response: Response,
+    action: TokenIssuedAction,
+    context: GrantContext,
+    ...sources: TokenIssuedSource[]
+  ): Promise<Response> {
+    const observer = options.onTokenIssued;
+    if (observer === undefined || response.status !== 200) return response;
+    try {
+      await observer(tokenIssuedEvent(action, context.request, context.tokenRequest, sources));
+    } catch (error) {
+      log("onTokenIssued failed; the tokens were issued all the same", { error, action });
+    }
+    return response;
+  }
 
   async function answer(request: Request): Promise<Response> {
     let tokenRequest: TokenRequest;
@@ -173,7 +247,7 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
     const call = { signal: request.signal };
     // What Authlete's text is cleaned of before it is logged.
     const describe = (result: AuthleteResult): TokenEndpointLogDetails => describeResult(result, tokenRequest);
-    let result: TokenResponse | undefined;
+    let result: TokenResult | undefined;
     try {
       if (options.prepareRequest) tokenRequest = (await options.prepareRequest(tokenRequest, request)) ?? tokenRequest;
       result = await client.process(tokenRequest, call);
@@ -187,7 +261,7 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
       }
       if (action === "INTERNAL_SERVER_ERROR")
         log("Authlete reported an internal error for /auth/token", describe(result));
-      switch (action) {
+      switch (result.action) {
         case "PASSWORD":
           return await password(result, context, describe);
         case "TOKEN_EXCHANGE":
@@ -196,6 +270,9 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
           return await hook(options.onJwtBearer, result, context);
         case "NATIVE_SSO":
           return await hook(options.onNativeSso, result, context);
+        case "OK":
+        case "ID_TOKEN_REISSUABLE":
+          return await issued(toTokenResponse(result, { realm }), result.action, context, result);
         default:
           return toTokenResponse(result, { realm });
       }
@@ -220,7 +297,7 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
     }
     const user = await options.authenticateUser(result.username ?? "", result.password ?? "", context);
     const call = { signal: context.request.signal };
-    let answer: TokenIssueResponse | TokenFailResponse;
+    let answer: TokenIssueResult | TokenFailResult;
     let expected: readonly string[];
     let operation: string;
     const issue: TokenIssueRequest | undefined =
@@ -240,12 +317,15 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
     }
     if (answer.action === "INTERNAL_SERVER_ERROR")
       log(`Authlete reported an internal error for ${operation}`, describe(answer));
-    return toTokenResponse(answer, { realm, dpopNonce: result.dpopNonce });
+    const response = toTokenResponse(answer, { realm, dpopNonce: result.dpopNonce });
+    return answer.action === "OK" ? await issued(response, "PASSWORD", context, answer, result) : response;
   }
 
   async function hook(handler: GrantHook | undefined, result: TokenResponse, context: GrantContext): Promise<Response> {
     if (handler === undefined) return toTokenResponse(result, { realm });
-    return withTokenEndpointHeaders(await handler(result, context), result.dpopNonce);
+    const response = withTokenEndpointHeaders(await handler(result, context), result.dpopNonce);
+    // The hook issued the tokens: the event tells what `/auth/token` knew of the request.
+    return await issued(response, result.action as TokenIssuedAction, context, result);
   }
 }
 

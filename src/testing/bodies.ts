@@ -48,6 +48,12 @@ export const DEFAULT_ERRORS = {
   INTERNAL_SERVER_ERROR: ["A050102", "server_error", "Authlete Server error."],
 } as const satisfies Record<string, readonly [string, OAuthErrorCode, string]>;
 
+/** The scripted or default answer of an error action, with the error Authlete gives most often. */
+export function defaultError<A extends keyof typeof DEFAULT_ERRORS>(action: A) {
+  const [resultCode, error, message] = DEFAULT_ERRORS[action];
+  return errorAnswer(action, resultCode, error, message);
+}
+
 /** The client as Authlete reports it in a response. */
 export interface ClientFields {
   clientId: number;

@@ -4,8 +4,7 @@
  */
 import type * as api from "../index.js";
 import {
-  type ClientFields,
-  DEFAULT_ERRORS,
+  defaultError,
   errorAnswer,
   failAnswer,
   handOff,
@@ -14,44 +13,23 @@ import {
   tokenOk,
   unknownTicket,
 } from "./bodies.js";
+import { authenticateClient, clientFields, type FakeClient } from "./clients.js";
+import { checkTokenExchange, type Grant, type KnownToken, knownInfo, lookUp, tokenType } from "./tokens.js";
 
 /** An action of `/auth/token`. */
 export type FakeAction = api.TokenResponse["action"];
-
-/** How a registered client authenticates at the token endpoint. */
-export type FakeClientAuthMethod = "CLIENT_SECRET_BASIC" | "CLIENT_SECRET_POST" | "NONE";
-
-/** A client registration: with any, the fake authenticates clients against them like Authlete. */
-export interface FakeClient {
-  /** The `client_id` the client sends: Authlete's numeric ID or an alias. */
-  clientId: string;
-  /** The secret of a confidential client. */
-  clientSecret?: string | undefined;
-  /**
-   * The registered `token_endpoint_auth_method` (RFC 7591 §2): `CLIENT_SECRET_BASIC` by default
-   * for a client with a secret, `NONE` for one without.
-   * @see https://www.rfc-editor.org/rfc/rfc7591#section-2
-   */
-  authMethod?: FakeClientAuthMethod | undefined;
-}
 
 /** The grant types whose parameters are named by URI. */
 const TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
 const JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
-/** Who a ticket or a refresh token was handed to, and for what. */
-interface Grant {
-  client: ClientFields;
-  subject: string | null;
-  scopes: string[];
-  dpop: boolean;
-}
-
 /** What the deciding functions need from the fake. */
 export interface Authority {
   clients: ReadonlyMap<string, FakeClient> | undefined;
   tickets: Map<string, Grant>;
-  refreshTokens: Map<string, Grant>;
+  /** The access tokens the fake issued or had registered, which token exchange accepts. */
+  accessTokens: Map<string, KnownToken>;
+  refreshTokens: Map<string, KnownToken>;
   newToken(): string;
   /** A ticket: random, without the token prefix (a ticket is not a token). */
   newTicket(): string;
@@ -60,82 +38,22 @@ export interface Authority {
   refreshTokenDuration: number;
 }
 
-/** One scripted answer of `/auth/token`. */
+/** One scripted answer of `/auth/token` (`next(action, fields)`). */
 export interface Scripted {
   action: FakeAction;
   fields: Partial<api.TokenResponse> | undefined;
 }
 
-type ClientCheck = { client: ClientFields } | { error: api.TokenResponse };
-
-/**
- * Authenticates the client like Authlete (RFC 6749 §2.3): its ID from Basic or `client_id`, its
- * method from where the secret was sent; against the registrations when there are any.
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
- */
-function authenticateClient(authority: Authority, request: api.TokenRequest, form: URLSearchParams): ClientCheck {
-  const formId = form.get("client_id");
-  const id = request.clientId ?? formId;
-  if (id === null || id === "") {
-    return { error: errorAnswer("INVALID_CLIENT", "A054201", "invalid_client", "The client is not identified.") };
-  }
-  if (request.clientId !== undefined && formId !== null && formId !== request.clientId) {
-    return {
-      error: errorAnswer("BAD_REQUEST", "A054202", "invalid_request", "The client IDs of Basic and the form differ."),
-    };
-  }
-  const method: FakeClientAuthMethod =
-    request.clientSecret !== undefined
-      ? "CLIENT_SECRET_BASIC"
-      : form.has("client_secret")
-        ? "CLIENT_SECRET_POST"
-        : "NONE";
-  const client = clientFields(id, method);
-  if (authority.clients === undefined) return { client };
-  const registered = authority.clients.get(id);
-  if (registered === undefined) {
-    return { error: errorAnswer("INVALID_CLIENT", "A054201", "invalid_client", "The client does not exist.") };
-  }
-  const expected = registered.authMethod ?? (registered.clientSecret === undefined ? "NONE" : "CLIENT_SECRET_BASIC");
-  if (method !== expected) {
-    return {
-      error: errorAnswer(
-        "INVALID_CLIENT",
-        "A054204",
-        "invalid_client",
-        `The client authentication method ${method} is not the registered one.`,
-      ),
-    };
-  }
-  const secret = method === "CLIENT_SECRET_BASIC" ? request.clientSecret : form.get("client_secret");
-  if (method !== "NONE" && secret !== registered.clientSecret) {
-    return { error: defaultError("INVALID_CLIENT") };
-  }
-  return { client };
+/** One scripted answer of `/auth/token/issue`. */
+export interface ScriptedIssue {
+  action: api.TokenIssueResponse["action"];
+  fields: Partial<api.TokenIssueResponse> | undefined;
 }
 
-/** The scripted or default answer of an error action, with the error Authlete gives most often. */
-function defaultError<A extends keyof typeof DEFAULT_ERRORS>(action: A) {
-  const [resultCode, error, message] = DEFAULT_ERRORS[action];
-  return errorAnswer(action, resultCode, error, message);
-}
-
-/** A client as Authlete reports it: a numeric ID, and the alias when the client used one. */
-export function clientFields(id: string, clientAuthMethod: FakeClientAuthMethod): ClientFields {
-  const numeric = /^[1-9][0-9]{0,14}$/.test(id);
-  return {
-    clientId: numeric ? Number(id) : stableNumber(id),
-    clientIdAlias: numeric ? null : id,
-    clientIdAliasUsed: !numeric,
-    clientAuthMethod,
-  };
-}
-
-/** A stable 13-digit number for an alias (FNV-1a), so the same alias always has the same ID. */
-function stableNumber(text: string): number {
-  let hash = 0x811c9dc5;
-  for (const unit of new TextEncoder().encode(text)) hash = Math.imul(hash ^ unit, 0x01000193) >>> 0;
-  return 1_000_000_000_000 + hash;
+/** One scripted answer of `/auth/token/fail`. */
+export interface ScriptedFail {
+  action: api.TokenFailResponse["action"];
+  fields: Partial<api.TokenFailResponse> | undefined;
 }
 
 function scopesOf(form: URLSearchParams): string[] {
@@ -154,16 +72,29 @@ function lifetime(requested: unknown, fallback: number): number {
 }
 
 function issueInput(authority: Authority, grant: Grant, withRefreshToken: boolean, asked: Lifetimes = {}): IssueInput {
+  const now = authority.now();
+  const accessTokenDuration = lifetime(asked.accessTokenDuration, authority.accessTokenDuration);
+  const refreshTokenDuration = lifetime(asked.refreshTokenDuration, authority.refreshTokenDuration);
+  const { client, subject, scopes, dpop } = grant;
+  const accessToken = authority.newToken();
+  authority.accessTokens.set(accessToken, {
+    client,
+    subject,
+    scopes,
+    dpop,
+    expiresAt: now + accessTokenDuration * 1000,
+  });
   const refreshToken = withRefreshToken ? authority.newToken() : null;
-  if (refreshToken !== null) authority.refreshTokens.set(refreshToken, grant);
-  return {
-    ...grant,
-    accessToken: authority.newToken(),
-    refreshToken,
-    accessTokenDuration: lifetime(asked.accessTokenDuration, authority.accessTokenDuration),
-    refreshTokenDuration: lifetime(asked.refreshTokenDuration, authority.refreshTokenDuration),
-    now: authority.now(),
-  };
+  if (refreshToken !== null) {
+    authority.refreshTokens.set(refreshToken, {
+      client,
+      subject,
+      scopes,
+      dpop,
+      expiresAt: now + refreshTokenDuration * 1000,
+    });
+  }
+  return { ...grant, accessToken, refreshToken, accessTokenDuration, refreshTokenDuration, now };
 }
 
 function badRequest(resultCode: string, error: Parameters<typeof errorAnswer>[2], message: string): api.TokenResponse {
@@ -211,15 +142,18 @@ export function decideToken(authority: Authority, request: api.TokenRequest): ap
     }
     case "refresh_token": {
       const presented = form.get("refresh_token") ?? "";
-      const known = authority.refreshTokens.get(presented);
+      const known = lookUp(authority, authority.refreshTokens, presented);
       if (known === undefined || known.client.clientId !== client.clientId) {
         return badRequest("A050105", "invalid_grant", "The refresh token does not exist or has expired.");
       }
       authority.refreshTokens.delete(presented); // rotation
-      return tokenOk("REFRESH_TOKEN", issueInput(authority, { ...known, dpop }, true, request));
+      const { subject, scopes } = known;
+      return tokenOk("REFRESH_TOKEN", issueInput(authority, { client, subject, scopes, dpop }, true, request));
     }
-    case TOKEN_EXCHANGE:
-      return handOverAnswer(authority, "TOKEN_EXCHANGE", form, grant, undefined);
+    case TOKEN_EXCHANGE: {
+      const refused = checkTokenExchange(authority, form);
+      return refused ?? handOverAnswer(authority, "TOKEN_EXCHANGE", form, grant, undefined, false);
+    }
     case JWT_BEARER:
       return handOverAnswer(authority, "JWT_BEARER", form, grant, undefined);
     default:
@@ -254,25 +188,6 @@ function clientPart(grant: Grant) {
 }
 
 /**
- * Authlete's short names for the token type URIs of RFC 8693 and OpenID Connect Native SSO.
- * @see https://www.rfc-editor.org/rfc/rfc8693#section-3
- */
-const TOKEN_TYPES: Readonly<Record<string, api.TokenType>> = {
-  "urn:ietf:params:oauth:token-type:jwt": "JWT",
-  "urn:ietf:params:oauth:token-type:access_token": "ACCESS_TOKEN",
-  "urn:ietf:params:oauth:token-type:refresh_token": "REFRESH_TOKEN",
-  "urn:ietf:params:oauth:token-type:id_token": "ID_TOKEN",
-  "urn:ietf:params:oauth:token-type:saml1": "SAML1",
-  "urn:ietf:params:oauth:token-type:saml2": "SAML2",
-  "urn:openid:params:token-type:device-secret": "DEVICE_SECRET",
-};
-
-/** Authlete's short name for a token type URI the client sent; `null` for none or an unknown one. */
-function tokenType(uri: string | null): api.TokenType | null {
-  return uri === null ? null : (TOKEN_TYPES[uri] ?? null);
-}
-
-/**
  * The actions Authlete leaves to the authorization server, with the request's own parameters
  * (RFC 8693 §2.1, RFC 7523 §2.1) and what the presented tokens stand for.
  * @see https://www.rfc-editor.org/rfc/rfc8693#section-2.1
@@ -284,29 +199,41 @@ function handOverAnswer(
   form: URLSearchParams,
   grant: Grant,
   subject: string | undefined,
+  invent = true,
 ): api.TokenResponse {
   const base = { ...handOff(action, form.get("grant_type") ?? ""), action, ...clientPart(grant) };
   if (action === "JWT_BEARER") {
     return { ...base, grantType: "JWT_BEARER", assertion: form.get("assertion") ?? "eyJhbGciOiJFUzI1NiJ9.e30.fake" };
   }
-  const info = (who: string): api.TokenInfo => ({
-    clientId: grant.client.clientId,
-    clientIdAliasUsed: false,
-    subject: who,
-    scopes: grant.scopes,
-    expiresAt: authority.now() + authority.accessTokenDuration * 1000,
-  });
+  // Invented for a scripted answer, whose request may carry no token at all; by default only the
+  // tokens Authlete issued have info.
+  const info = (who: string): api.TokenInfo | null =>
+    invent
+      ? {
+          clientId: grant.client.clientId,
+          clientIdAliasUsed: false,
+          subject: who,
+          scopes: grant.scopes,
+          expiresAt: authority.now() + authority.accessTokenDuration * 1000,
+        }
+      : null;
   const subjectToken = form.get("subject_token") ?? authority.newToken();
+  const subjectTokenType = tokenType(form.get("subject_token_type")) ?? "ACCESS_TOKEN";
   const actorToken = form.get("actor_token");
+  const actorTokenType = tokenType(form.get("actor_token_type"));
   const exchange = {
     ...base,
     grantType: "TOKEN_EXCHANGE" as const,
     subjectToken,
-    subjectTokenType: tokenType(form.get("subject_token_type")) ?? "ACCESS_TOKEN",
-    subjectTokenInfo: info(subject ?? "1001"),
+    subjectTokenType,
+    subjectTokenInfo: knownInfo(authority, subjectToken, subjectTokenType) ?? info(subject ?? "1001"),
     actorToken,
-    actorTokenType: tokenType(form.get("actor_token_type")),
-    actorTokenInfo: actorToken === null ? null : info(grant.client.clientIdAlias ?? String(grant.client.clientId)),
+    actorTokenType,
+    actorTokenInfo:
+      actorToken === null
+        ? null
+        : (knownInfo(authority, actorToken, actorTokenType) ??
+          info(grant.client.clientIdAlias ?? String(grant.client.clientId))),
     requestedTokenType: tokenType(form.get("requested_token_type")),
     audiences: form.getAll("audience"),
     resources: form.getAll("resource"),
@@ -387,6 +314,42 @@ export function decideIssue(authority: Authority, request: api.TokenIssueRequest
   if (grant === undefined) return unknownTicket("issue");
   authority.tickets.delete(request.ticket);
   return issueOk(issueInput(authority, { ...grant, subject: request.subject }, true, request as Lifetimes));
+}
+
+/** Whom a scripted `/auth/token/issue` issues for when the ticket is not one of the fake's. */
+const SCRIPTED_GRANT: Grant = {
+  client: clientFields("26478243745571", "CLIENT_SECRET_BASIC"),
+  subject: null,
+  scopes: [],
+  dpop: false,
+};
+
+/** The answer of `/auth/token/issue` that `next({ path: "/auth/token/issue", … })` scripted. */
+export function scriptedIssue(
+  authority: Authority,
+  request: api.TokenIssueRequest,
+  scripted: ScriptedIssue,
+): api.TokenIssueResponse {
+  const grant = authority.tickets.get(request.ticket);
+  authority.tickets.delete(request.ticket);
+  const answer =
+    scripted.action === "OK"
+      ? issueOk(
+          issueInput(authority, { ...(grant ?? SCRIPTED_GRANT), subject: request.subject }, true, request as Lifetimes),
+        )
+      : defaultError("INTERNAL_SERVER_ERROR");
+  return { ...answer, ...scripted.fields } as api.TokenIssueResponse;
+}
+
+/** The answer of `/auth/token/fail` that `next({ path: "/auth/token/fail", … })` scripted. */
+export function scriptedFail(
+  authority: Authority,
+  request: api.TokenFailRequest,
+  scripted: ScriptedFail,
+): api.TokenFailResponse {
+  authority.tickets.delete(request.ticket);
+  const answer = scripted.action === "BAD_REQUEST" ? failAnswer(request.reason) : defaultError("INTERNAL_SERVER_ERROR");
+  return { ...answer, ...scripted.fields } as api.TokenFailResponse;
 }
 
 /** `/auth/token/fail`: ends the password grant of a ticket with the OAuth error of the reason. */

@@ -1,4 +1,6 @@
 // The package's public API only (its entry point), so internals can move freely.
+
+import { discard, readAtMost } from "../bytes.js";
 import {
   type FetchLike,
   type NodeRequestLike,
@@ -11,18 +13,24 @@ import {
 } from "../index.js";
 import { REDACTED, showRedacted } from "../redact.js";
 import { resultBody } from "./bodies.js";
-import { type FakeCall, redactedCall } from "./calls.js";
+import { FAKE_APIS, type FakeApiPath, type FakeApis, type FakeCall, isFakeApiPath, redactedCall } from "./calls.js";
+import type { FakeClient } from "./clients.js";
 import {
   type Authority,
   decideFail,
   decideIssue,
   decideToken,
   type FakeAction,
-  type FakeClient,
   type Scripted,
+  type ScriptedFail,
+  type ScriptedIssue,
+  scriptedFail,
+  scriptedIssue,
   scriptedToken,
 } from "./decide.js";
+import { type Answer, createFaultQueue, faultAnswer, type HttpFault, type HttpFaultOptions } from "./faults.js";
 import { REQUEST_SCHEMAS } from "./request-schemas.js";
+import { type FakeToken, knownToken } from "./tokens.js";
 import { firstViolation } from "./validate.js";
 
 /** The access token a fake accepts when none is given. */
@@ -47,6 +55,12 @@ export interface FakeAuthleteOptions {
    * some, clients are authenticated against them and anything else is `INVALID_CLIENT`.
    */
   clients?: readonly FakeClient[] | undefined;
+  /**
+   * Tokens the fake knows without having issued them. The fake accepts as `subject_token` or
+   * `actor_token` (type `access_token` or `refresh_token`), and as `refresh_token`, only the tokens
+   * it issued and these, like Authlete, which knows only its service's tokens. Kept by `reset()`.
+   */
+  tokens?: readonly FakeToken[] | undefined;
   /** What every token and ticket the fake issues starts with (to find them in logs). Defaults to `fake-`. */
   tokenPrefix?: string | undefined;
   /** Lifetime of issued access tokens, in seconds. Defaults to 3600. */
@@ -57,17 +71,19 @@ export interface FakeAuthleteOptions {
   now?: (() => number) | undefined;
 }
 
-/** Options of {@link FakeAuthlete.failNext}. */
-export interface HttpFaultOptions {
-  /** `Retry-After` to send with a status fault: delay-seconds or an HTTP-date (RFC 9110 §10.2.3). */
-  retryAfter?: number | string | undefined;
-  /** The error body; Authlete's `{ resultCode, resultMessage }` by default. */
-  body?: unknown;
-  /** Wait this long before answering (or dropping), to exercise time limits. */
-  delayMs?: number | undefined;
-  /** How many consecutive calls get the fault. Defaults to 1. */
-  times?: number | undefined;
-}
+/**
+ * A scripted answer for {@link FakeAuthlete.next}: which API (`/auth/token` by default), the
+ * `action` it answers, and `fields` merged over the generated body.
+ */
+export type FakeAnswer =
+  | { path?: "/auth/token" | undefined; action: FakeAction; fields?: Partial<TokenResponse> | undefined }
+  | {
+      [P in Exclude<FakeApiPath, "/auth/token">]: {
+        path: P;
+        action: FakeApis[P]["response"]["action"];
+        fields?: Partial<FakeApis[P]["response"]> | undefined;
+      };
+    }[Exclude<FakeApiPath, "/auth/token">];
 
 /** Where {@link FakeAuthlete.listen} serves the fake. */
 export interface FakeAuthleteServer {
@@ -90,22 +106,32 @@ export interface FakeAuthlete {
   listen(options?: { port?: number; host?: string }): Promise<FakeAuthleteServer>;
   /** Makes the next `/auth/token` call answer `action`, `fields` overriding the generated body. */
   next(action: FakeAction, fields?: Partial<TokenResponse>): FakeAuthlete;
-  /** Makes the next call, on any path, fail at the HTTP level: a status (500, 503, …) or a dropped connection. */
+  /**
+   * Makes the next call of one API answer `action`: `next({ path: "/auth/token/issue", action:
+   * "INTERNAL_SERVER_ERROR" })`. Calls of the other APIs are answered as usual.
+   */
+  next(answer: FakeAnswer): FakeAuthlete;
+  /**
+   * Makes the next call fail at the HTTP level: a status (500, 503, …) or a dropped connection; on
+   * any path, or only on `options.path`.
+   */
   failNext(fault: number | "drop", options?: HttpFaultOptions): FakeAuthlete;
+  /** Makes the next call fail at the HTTP level, the fault in one object: `failNext({ path: "/auth/token/issue", status: 500 })`. */
+  failNext(fault: HttpFault): FakeAuthlete;
   /** Every request received so far, oldest first. */
   readonly calls: readonly FakeCall[];
-  /** Forgets calls, scripted answers, faults, tickets and refresh tokens. */
+  /** Forgets calls, scripted answers, faults, tickets and the tokens it issued (not the `tokens` option's). */
   reset(): void;
 }
 
-interface Fault {
-  fault: number | "drop";
-  options: HttpFaultOptions;
-}
+/** A scripted answer, queued per API. */
+type ScriptEntry =
+  | ({ path: "/auth/token" } & Scripted)
+  | ({ path: "/auth/token/issue" } & ScriptedIssue)
+  | ({ path: "/auth/token/fail" } & ScriptedFail);
 
-type Answer = { status: number; body: unknown; headers?: Record<string, string> } | "drop";
-
-const PATH = /^\/api\/([^/]+)\/auth\/token(?:\/(issue|fail))?\/?$/;
+/** `/api/{serviceId}` and the API path after it. */
+const PATH = /^\/api\/([^/]+)(\/.*?)\/?$/;
 
 /**
  * Creates a fake of Authlete's token API for tests: it checks the bearer token and the service,
@@ -127,6 +153,7 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
   const authority: Authority = {
     clients,
     tickets: new Map(),
+    accessTokens: new Map(),
     refreshTokens: new Map(),
     newToken: () => prefix + randomToken(),
     newTicket: randomToken,
@@ -134,55 +161,69 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
     accessTokenDuration: options.accessTokenDuration ?? 3600,
     refreshTokenDuration: options.refreshTokenDuration ?? 86_400,
   };
-  const script: Scripted[] = [];
-  const faults: Fault[] = [];
+  const script: ScriptEntry[] = [];
+  const faults = createFaultQueue();
   const calls: FakeCall[] = [];
+  const register = () => {
+    for (const token of options.tokens ?? []) {
+      const tokens = token.type === "REFRESH_TOKEN" ? authority.refreshTokens : authority.accessTokens;
+      tokens.set(token.token, knownToken(token));
+    }
+  };
+  register();
 
   async function respond(request: Request): Promise<Answer> {
     const url = new URL(request.url);
-    const rawBody = await request.text();
-    let body: unknown;
+    const rawBody = await readBody(request);
+    let json: unknown;
     try {
-      body = JSON.parse(rawBody);
+      json = rawBody === undefined ? undefined : JSON.parse(rawBody);
     } catch {
-      body = undefined;
+      json = undefined;
     }
     const match = PATH.exec(url.pathname);
-    const operation = match ? ((match[2] ?? "token") as "token" | "issue" | "fail") : undefined;
-    const answer = await decide(request, match, operation, body, rawBody);
-    calls.push(
-      redactedCall({
-        method: request.method,
-        path: url.pathname,
-        operation,
-        body,
-        rawBody,
-        headers: {
-          authorization: request.headers.get("authorization") ?? undefined,
-          contentType: request.headers.get("content-type") ?? undefined,
-          accept: request.headers.get("accept") ?? undefined,
-          userAgent: request.headers.get("user-agent") ?? undefined,
-        },
-        status: answer === "drop" ? undefined : answer.status,
-        action: answer !== "drop" && answer.status === 200 ? (answer.body as { action?: string }).action : undefined,
-      }),
-    );
+    const path = match?.[2] ?? url.pathname;
+    const api = isFakeApiPath(path) ? path : undefined;
+    const answer =
+      rawBody === undefined ? bodyTooLarge(api ?? path) : await decide(request, match, path, api, json, rawBody);
+    const status = answer === "drop" ? undefined : answer.status;
+    // The body is recorded as the API's request only when it is one (FakeCall types it so).
+    const valid =
+      api !== undefined && json !== undefined && firstViolation(REQUEST_SCHEMAS[FAKE_APIS[api]], json) === undefined;
+    const call = {
+      method: request.method,
+      path: url.pathname,
+      operation: api === undefined ? undefined : FAKE_APIS[api],
+      api,
+      body: api === undefined || valid ? json : undefined,
+      rawBody: rawBody ?? "",
+      headers: {
+        authorization: request.headers.get("authorization") ?? undefined,
+        "content-type": request.headers.get("content-type") ?? undefined,
+        accept: request.headers.get("accept") ?? undefined,
+        "user-agent": request.headers.get("user-agent") ?? undefined,
+      },
+      status,
+      action: answer !== "drop" && answer.status === 200 ? (answer.body as { action?: string }).action : undefined,
+    } as FakeCall;
+    calls.push(redactedCall(call));
     return answer;
   }
 
   async function decide(
     request: Request,
     match: RegExpExecArray | null,
-    operation: "token" | "issue" | "fail" | undefined,
+    path: string,
+    api: FakeApiPath | undefined,
     body: unknown,
     rawBody: string,
   ): Promise<Answer> {
-    const fault = takeFault();
-    if (fault !== undefined) return faultAnswer(fault, request.signal);
-    const api = `/auth/token${operation === "token" || operation === undefined ? "" : `/${operation}`}`;
-    if (match === null || operation === undefined) {
-      return { status: 404, body: resultBody("A001103", api, "The API does not exist.") };
+    const fault = faults.take(api);
+    if (fault !== undefined) return faultAnswer(fault, path, request.signal);
+    if (match === null || api === undefined) {
+      return { status: 404, body: resultBody("A001103", path, "The API does not exist.") };
     }
+    const operation = FAKE_APIS[api];
     if (request.method !== "POST") return { status: 405, body: resultBody("A001104", api, "Use POST.") };
     const authorization = request.headers.get("authorization");
     if (authorization === null || !/^Bearer /i.test(authorization)) {
@@ -205,26 +246,35 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
     if (violation !== undefined) {
       return { status: 400, body: resultBody("A001201", api, `The request body is invalid: ${violation}.`) };
     }
-    switch (operation) {
-      case "token": {
-        const scripted = script.shift();
+    // Scripts are queued per API: the first one for this API answers, those of others wait.
+    const index = script.findIndex((entry) => entry.path === api);
+    const scripted = index < 0 ? undefined : script.splice(index, 1)[0];
+    switch (api) {
+      case "/auth/token": {
         const request = body as TokenRequest;
-        return ok(scripted ? scriptedToken(authority, request, scripted) : decideToken(authority, request));
+        return ok(
+          scripted?.path === "/auth/token"
+            ? scriptedToken(authority, request, scripted)
+            : decideToken(authority, request),
+        );
       }
-      case "issue":
-        return ok(decideIssue(authority, body as TokenIssueRequest));
-      case "fail":
-        return ok(decideFail(authority, body as TokenFailRequest));
+      case "/auth/token/issue": {
+        const request = body as TokenIssueRequest;
+        return ok(
+          scripted?.path === "/auth/token/issue"
+            ? scriptedIssue(authority, request, scripted)
+            : decideIssue(authority, request),
+        );
+      }
+      case "/auth/token/fail": {
+        const request = body as TokenFailRequest;
+        return ok(
+          scripted?.path === "/auth/token/fail"
+            ? scriptedFail(authority, request, scripted)
+            : decideFail(authority, request),
+        );
+      }
     }
-  }
-
-  function takeFault(): Fault | undefined {
-    const first = faults[0];
-    if (first === undefined) return undefined;
-    const times = (first.options.times ?? 1) - 1;
-    if (times <= 0) faults.shift();
-    else faults[0] = { ...first, options: { ...first.options, times } };
-    return first;
   }
 
   async function handleFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
@@ -274,15 +324,16 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
     baseUrl: FAKE_BASE_URL,
     fetch: handleFetch,
     listen,
-    next(action, fields) {
-      script.push({ action, fields });
+    next(answer: FakeAction | FakeAnswer, fields?: Partial<TokenResponse>) {
+      const entry: FakeAnswer = typeof answer === "string" ? { action: answer, fields } : answer;
+      if (entry.path !== undefined && !isFakeApiPath(entry.path)) {
+        throw new TypeError(`next: the fake serves no API ${JSON.stringify(entry.path)}`);
+      }
+      script.push({ ...entry, path: entry.path ?? "/auth/token" } as ScriptEntry);
       return fake;
     },
-    failNext(fault, faultOptions = {}) {
-      if (fault !== "drop" && !(Number.isInteger(fault) && fault >= 400 && fault <= 599)) {
-        throw new TypeError('failNext takes an HTTP error status (400-599) or "drop"');
-      }
-      faults.push({ fault, options: faultOptions });
+    failNext(fault: number | "drop" | HttpFault, faultOptions?: HttpFaultOptions) {
+      faults.add(fault, faultOptions);
       return fake;
     },
     get calls() {
@@ -291,31 +342,48 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
     reset() {
       calls.length = 0;
       script.length = 0;
-      faults.length = 0;
+      faults.clear();
       authority.tickets.clear();
+      authority.accessTokens.clear();
       authority.refreshTokens.clear();
+      register();
     },
   };
   return showRedacted(fake, () => ({ serviceId, accessToken: REDACTED, baseUrl: FAKE_BASE_URL, calls: calls.length }));
 }
 
-async function faultAnswer(fault: Fault, signal: AbortSignal): Promise<Answer> {
-  const { delayMs, retryAfter, body } = fault.options;
-  if (delayMs !== undefined && delayMs > 0) await delay(delayMs, signal);
-  if (fault.fault === "drop") return "drop";
-  const headers: Record<string, string> = {};
-  if (retryAfter !== undefined) headers["Retry-After"] = String(retryAfter);
-  const status = fault.fault;
+/**
+ * The largest request body the fake reads, in bytes: far above any token request. A larger one is
+ * answered 413 before any other check (the bearer token included) and is not kept in `calls`.
+ */
+export const FAKE_MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * The body as text, or `undefined` when it is larger than {@link FAKE_MAX_BODY_BYTES}: refused by
+ * its `Content-Length` unread, or read no further than the limit.
+ */
+async function readBody(request: Request): Promise<string | undefined> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > FAKE_MAX_BODY_BYTES) {
+    discard(request.body);
+    return undefined;
+  }
+  try {
+    return LENIENT_UTF8.decode(await readAtMost(request.body, FAKE_MAX_BODY_BYTES, () => new RangeError("too large")));
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+const LENIENT_UTF8 = new TextDecoder();
+
+function bodyTooLarge(api: string): Answer {
   return {
-    status,
-    headers,
-    body:
-      body ??
-      resultBody(
-        status >= 500 ? "A001101" : "A001201",
-        "/auth/token",
-        status >= 500 ? "Authlete Server error." : "Bad request.",
-      ),
+    status: 413,
+    // Nothing more is read: the connection cannot carry another request.
+    headers: { Connection: "close" },
+    body: resultBody("A001201", api, `The request body is larger than ${FAKE_MAX_BODY_BYTES} bytes.`),
   };
 }
 
@@ -327,20 +395,6 @@ function toResponse(answer: Exclude<Answer, "drop">): Response {
   return new Response(JSON.stringify(answer.body), {
     status: answer.status,
     headers: { "Content-Type": "application/json;charset=UTF-8", ...answer.headers },
-  });
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
   });
 }
 

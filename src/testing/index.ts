@@ -3,15 +3,19 @@
  * Authlete account. Import it in tests only; it is not part of the main entry.
  * @module
  */
-export type { FakeCall } from "./calls.js";
-export type { FakeAction, FakeClient, FakeClientAuthMethod } from "./decide.js";
+export type { FakeApiCall, FakeApiPath, FakeApis, FakeCall, FakeUnknownCall } from "./calls.js";
+export type { FakeClient, FakeClientAuthMethod } from "./clients.js";
+export type { FakeAction } from "./decide.js";
 export {
   createFakeAuthlete,
   FAKE_ACCESS_TOKEN,
   FAKE_BASE_URL,
+  FAKE_MAX_BODY_BYTES,
   FAKE_SERVICE_ID,
+  type FakeAnswer,
   type FakeAuthlete,
   type FakeAuthleteOptions,
   type FakeAuthleteServer,
-  type HttpFaultOptions,
 } from "./fake-authlete.js";
+export type { HttpFault, HttpFaultOptions } from "./faults.js";
+export type { FakeToken } from "./tokens.js";

@@ -5,15 +5,18 @@ import {
   AuthleteApiError,
   AuthleteConfigurationError,
   AuthleteError,
+  AuthleteFetchError,
   AuthleteInvalidResponseError,
   AuthleteNetworkError,
   AuthleteRedirectError,
   AuthleteTimeoutError,
   createAuthleteFetchClient,
   createTokenClient,
+  type FetchLike,
   type TokenClientOptions,
   type TokenRequest,
   VERSION,
+  withRetries,
 } from "../../src/index.js";
 import { startServer } from "../helpers/http-server.js";
 import { exposeForScan } from "../helpers/secret-scan.js";
@@ -165,11 +168,15 @@ describe("createTokenClient().process", () => {
     const error = await caught(c.process(REQUEST));
     expect(error).toBeInstanceOf(AuthleteTimeoutError);
     expect(error).toMatchObject({ code: "AUTHLETE_TIMEOUT", timeoutMs: 100 });
-    // A per-call limit overrides the client's; a later call is not doomed by the earlier timer.
-    await expect(c.process(REQUEST, { timeoutMs: 2_000 })).resolves.toEqual(OK_BODY);
-    answer(200, OK_BODY, { delayMs: 50 });
-    await new Promise((done) => setTimeout(done, 150));
-    await expect(c.process(REQUEST)).resolves.toEqual(OK_BODY);
+    // A per-call limit overrides the client's.
+    await expect(c.process(REQUEST, { timeoutMs: 5_000 })).resolves.toEqual(OK_BODY);
+    // A later call is not doomed by an earlier timer: one started when the client was made or at
+    // its first call would have fired by the second (limits wide enough for a loaded machine).
+    answer(200, OK_BODY);
+    const fresh = client({ timeoutMs: 1_000 });
+    await expect(fresh.process(REQUEST)).resolves.toEqual(OK_BODY);
+    await new Promise((done) => setTimeout(done, 1_100));
+    await expect(fresh.process(REQUEST)).resolves.toEqual(OK_BODY);
   });
 
   it("rethrows the caller's abort reason as is", async () => {
@@ -187,6 +194,47 @@ describe("createTokenClient().process", () => {
     expect(error).toBeInstanceOf(AuthleteNetworkError);
     expect(error).toMatchObject({ name: "AuthleteNetworkError", code: "AUTHLETE_NETWORK_ERROR" });
     expect((error as Error).cause).toBeDefined();
+  });
+
+  it("throws AuthleteFetchError, not a network error, when a custom fetch throws on its own", async () => {
+    const bug = new TypeError("Cannot read properties of undefined (reading 'headers')");
+    let calls = 0;
+    const broken: FetchLike = async () => {
+      calls++;
+      throw bug;
+    };
+    const error = await caught(
+      client({ fetch: broken, retry: withRetries({ limit: 2, baseDelayMs: 1 }) }).process(REQUEST),
+    );
+    expect(error).toBeInstanceOf(AuthleteFetchError);
+    expect(error).not.toBeInstanceOf(AuthleteNetworkError);
+    expect(error).toMatchObject({ name: "AuthleteFetchError", code: "AUTHLETE_FETCH_ERROR" });
+    expect((error as Error).message).toMatch(/custom fetch threw.*Cannot read properties/);
+    expect((error as Error).cause).toBe(bug);
+    // A bug fails the same way every time: never retried.
+    expect(calls).toBe(1);
+    expect(renderings(error)).not.toContain(ACCESS_TOKEN);
+  });
+
+  it("keeps a network failure passed on by a custom fetch an AuthleteNetworkError", async () => {
+    const dead = await startServer(() => {});
+    await dead.close();
+    const passing: FetchLike = (input, init) => fetch(input, init);
+    const error = await caught(client({ baseUrl: dead.url, fetch: passing }).process(REQUEST));
+    expect(error).toBeInstanceOf(AuthleteNetworkError);
+    expect(error).toMatchObject({ requestNotSent: true });
+  });
+
+  it("lets an error thrown by the token function through as it is, not as a network error", async () => {
+    const vaultDown = new Error("vault unreachable");
+    const error = await caught(
+      client({
+        accessToken: () => {
+          throw vaultDown;
+        },
+      }).process(REQUEST),
+    );
+    expect(error).toBe(vaultDown);
   });
 
   it("never shows the access token or the client secret in errors or in the client object", async () => {
@@ -266,5 +314,36 @@ describe("createAuthleteFetchClient", () => {
     expect(response.status).toBe(200);
     expect(data?.action).toBe("OK");
     expect(server.requests.at(-1)?.headers.authorization).toBe(`Bearer ${ACCESS_TOKEN}`);
+  });
+
+  it("is the construction the token client uses: the same headers, redirects refused, failures mapped", async () => {
+    answer(200, OK_BODY);
+    await client({ userAgent: "my-as/2.0" }).process(REQUEST);
+    const byTokenClient = server.requests.at(-1)?.headers;
+    let n = 0;
+    const raw = createAuthleteFetchClient({
+      accessToken: () => `rotated-${++n}`,
+      baseUrl: server.url,
+      userAgent: "my-as/2.0",
+    });
+    await raw.POST("/api/{serviceId}/auth/token", { params: { path: { serviceId: "1" } }, body: REQUEST });
+    const byRawClient = server.requests.at(-1)?.headers;
+    for (const name of ["user-agent", "accept", "content-type"])
+      expect(byRawClient?.[name]).toBe(byTokenClient?.[name]);
+    expect(byRawClient?.authorization).toBe("Bearer rotated-1");
+    answer(307, "", { headers: { location: `${server.url}/elsewhere` } });
+    const redirected = await caught(
+      raw.POST("/api/{serviceId}/auth/token", { params: { path: { serviceId: "1" } }, body: REQUEST }),
+    );
+    expect(redirected).toBeInstanceOf(AuthleteRedirectError);
+    const dead = await startServer(() => {});
+    await dead.close();
+    const unreachable = await caught(
+      createAuthleteFetchClient({ accessToken: ACCESS_TOKEN, baseUrl: dead.url }).POST("/api/{serviceId}/auth/token", {
+        params: { path: { serviceId: "1" } },
+        body: REQUEST,
+      }),
+    );
+    expect(unreachable).toBeInstanceOf(AuthleteNetworkError);
   });
 });

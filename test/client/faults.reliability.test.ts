@@ -331,7 +331,8 @@ describe("the client against a faulty Authlete", () => {
         { kind: "answer" as const, status: 200, body: OK_BODY },
       ];
       server.setScript([...faults, ...faults]);
-      const c = faultClient(server, { timeoutMs: 800 });
+      // Long enough for twelve requests to arrive on a loaded machine; the drip outlasts it anyway.
+      const c = faultClient(server, { timeoutMs: 3_000 });
       const outcomes = await Promise.all(
         Array.from({ length: 12 }, (_, i) =>
           c.process({ ...REQUEST, clientId: `client-${i}` }).then(

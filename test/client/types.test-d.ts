@@ -11,6 +11,7 @@ import type {
   TokenIssueResponse,
   TokenRequest,
   TokenResponse,
+  TokenResult,
   TokenType,
 } from "../../src/index.js";
 
@@ -60,9 +61,9 @@ describe("generated types", () => {
     expectTypeOf<TokenResponse["clientId"]>().toEqualTypeOf<number | null | undefined>();
   });
 
-  it("give the client's process() the generated request and response types", () => {
+  it("give the client's process() the generated request type and the result typed by action", () => {
     expectTypeOf<TokenClient["process"]>().parameter(0).toEqualTypeOf<TokenRequest>();
-    expectTypeOf<TokenClient["process"]>().returns.toEqualTypeOf<Promise<TokenResponse>>();
+    expectTypeOf<TokenClient["process"]>().returns.toEqualTypeOf<Promise<TokenResult>>();
   });
 
   it("type what a token exchange hook reads about the presented tokens (RFC 8693)", () => {

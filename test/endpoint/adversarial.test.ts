@@ -26,7 +26,9 @@ import {
   REDACTION_ACCESS_TOKEN,
   REDACTION_ASSERTION,
   REDACTION_CLIENT_SECRET,
+  REDACTION_MINTED_TOKEN,
   REDACTION_PASSWORD,
+  REDACTION_PRE_AUTHORIZED_CODE,
 } from "../helpers/secrets.js";
 
 let authlete: ScriptedFetch;
@@ -345,6 +347,47 @@ describe("credentials echoed by Authlete or a proxy", () => {
   });
 });
 
+describe("credentials beyond the token request's own", () => {
+  it("the access token the server minted for /auth/token/issue is redacted from AuthleteApiError and the logger", async () => {
+    authlete.enqueue("", result("PASSWORD", { ticket: "ticket-Rd4", username: "alice", password: "pw" }));
+    // Gson's default escaping of an echoed request, as a misbehaving gateway might send it back.
+    const echo = JSON.stringify({ accessToken: REDACTION_MINTED_TOKEN, ticket: "ticket-Rd4" }).replace(
+      /[=<>&']/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+    authlete.enqueue("/issue", { status: 400, body: { resultCode: "A001201", resultMessage: `bad request: ${echo}` } });
+    const authenticateUser = () => ({ subject: "1001", accessToken: REDACTION_MINTED_TOKEN });
+    const response = await endpoint({ authenticateUser })(post("grant_type=password&username=alice&password=pw"));
+    expect(response.status).toBe(500);
+    const error = logs[0]?.details.error;
+    expect(error).toBeInstanceOf(AuthleteApiError);
+    expect((error as AuthleteApiError).resultMessage).toContain("[REDACTED]");
+    const rendered = `${inspect(logs, { depth: 20, showHidden: true })} ${String(error)}`;
+    expect(rendered).not.toContain(REDACTION_MINTED_TOKEN);
+    expect(rendered).not.toContain("ticket-Rd4");
+  });
+
+  it("OpenID4VCI's pre-authorized_code and tx_code are hidden from parseTokenRequest's printed view and the logger", async () => {
+    const form = new URLSearchParams({
+      grant_type: "urn:ietf:params:oauth:grant-type:pre-authorized_code",
+      "pre-authorized_code": REDACTION_PRE_AUTHORIZED_CODE,
+      tx_code: "493536-tx",
+    }).toString();
+    const shown = inspect(await parseTokenRequest(post(form)), { depth: 5 });
+    expect(shown).toContain("pre-authorized_code=[REDACTED]&tx_code=[REDACTED]");
+    expect(shown).not.toContain(encodeURIComponent(REDACTION_PRE_AUTHORIZED_CODE).slice(0, 8));
+    expect(shown).not.toContain("493536-tx");
+    // Echoed back percent-encoded the strict RFC 3986 way (Python's quote), as a proxy would.
+    const strict = encodeURIComponent(REDACTION_PRE_AUTHORIZED_CODE).replace(
+      /[!'()*]/g,
+      (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+    );
+    authlete.enqueue("", result("INTERNAL_SERVER_ERROR", { resultMessage: `oops: ${strict} 493536-tx` }));
+    expect((await endpoint()(post(form))).status).toBe(500);
+    expect(logs[0]?.details.resultMessage).toBe("oops: [REDACTED] [REDACTED]");
+  });
+});
+
 describe("maxBodyBytes", () => {
   it("is validated by parseTokenRequest as by createTokenEndpoint", async () => {
     for (const maxBodyBytes of [Number.NaN, "64k", -1, 1.5, Number.POSITIVE_INFINITY]) {
@@ -353,6 +396,18 @@ describe("maxBodyBytes", () => {
       expect(() => endpoint(options)).toThrow(AuthleteConfigurationError);
     }
     expect((await parseTokenRequest(post("a=b"), { maxBodyBytes: 3 })).parameters).toBe("a=b");
+  });
+
+  it("a realm that cannot be a quoted header value fails at creation, not as a 500 on every 401", async () => {
+    for (const realm of ["Ω", "line\r\nbreak", "lf\nonly", "nul\0byte", "tab\u007fdel"]) {
+      expect(() => endpoint({ realm }), JSON.stringify(realm)).toThrow(AuthleteConfigurationError);
+      await expect(parseTokenRequest(post("a=b"), { realm })).rejects.toThrow(AuthleteConfigurationError);
+    }
+    // Quotes, backslashes, tabs, spaces and Latin-1 are escaped or allowed in a quoted-string.
+    const realm = 'my "realm"\\ with\tcafé';
+    const response = await endpoint({ realm })(post("grant_type=x", { Authorization: "Basic !!!" }));
+    expect(response.status).toBe(401);
+    expect(response.headers.get("WWW-Authenticate")).toBe('Basic realm="my \\"realm\\"\\\\ with\tcafé"');
   });
 
   it("a bad client-certificate option fails at creation, not on every request", () => {

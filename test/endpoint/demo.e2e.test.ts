@@ -3,10 +3,11 @@
 // 2. Its embedded default: with no Authlete settings it runs against the fake Authlete of
 //    `authlete-token/testing` and walks the password grant PASSWORD → authenticateUser → /auth/token/issue.
 // 3. AUTHLETE_MOCK=prism: a Prism mock of the bundled spec, answering from the spec's examples, stopped on SIGTERM.
+// 4. `npm run demo` itself: SIGTERM to npm, or Ctrl-C, ends the server too.
 import * as oauth from "oauth4webapi";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { encodeBasicCredentials } from "../../src/index.js";
-import { type DemoProcess, startDemoProcess } from "../helpers/demo-process.js";
+import { type DemoProcess, startDemoProcess, startNpmDemo } from "../helpers/demo-process.js";
 import { type FakeAuthlete, startFakeAuthlete, tokenResult } from "../helpers/fake-authlete.js";
 import { exposeForScan } from "../helpers/secret-scan.js";
 import { DEMO_ACCESS_TOKEN, DEMO_CLIENT_SECRET } from "../helpers/secrets.js";
@@ -201,8 +202,9 @@ describe("oauth4webapi against the example endpoint", () => {
 describe("the demo's embedded default: the fake Authlete", () => {
   let fakeDemo: DemoProcess;
   let fakeAs: oauth.AuthorizationServer;
+  // The client the demo registers with its fake, and prints.
   const app: oauth.Client = { client_id: "my-app" };
-  const appAuth = oauth.ClientSecretBasic(DEMO_CLIENT_SECRET);
+  const appAuth = oauth.ClientSecretBasic("my-secret");
 
   beforeAll(async () => {
     fakeDemo = await startDemoProcess({});
@@ -251,6 +253,15 @@ describe("the demo's embedded default: the fake Authlete", () => {
       "[fake Authlete] /auth/token → 200 PASSWORD",
       "[fake Authlete] /auth/token/fail → 200 BAD_REQUEST",
     ]);
+  });
+
+  it("registers its client: a wrong secret gets 401 invalid_client with a Basic challenge", async () => {
+    const wrong = oauth.ClientSecretBasic(DEMO_CLIENT_SECRET);
+    const response = await oauth.clientCredentialsGrantRequest(fakeAs, app, wrong, {}, insecure);
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toMatch(/^Basic realm="/);
+    expect(await response.json()).toMatchObject({ error: "invalid_client" });
+    expect(fakeDemo.output()).toContain('Demo client: "my-app", secret "my-secret"');
   });
 
   it("client_credentials: tokens straight from /auth/token", async () => {
@@ -312,4 +323,32 @@ describe("the demo with AUTHLETE_MOCK=prism", () => {
     expect(await prismDemo.stop()).toBe(0);
     await expect(fetch(prismUrl)).rejects.toThrow();
   });
+});
+
+describe("npm run demo", () => {
+  // What a user runs: npm, the shell npm starts for the script, then node; each test starts it.
+  const stopsWith = async (send: (npmPid: number) => void) => {
+    const demo = await startNpmDemo();
+    try {
+      expect((await fetch(demo.url, { method: "POST" })).status).toBe(400);
+      send(demo.pid);
+      // Every process that shares the demo's output closed it: none is left running. (Bounded, so
+      // that a process left behind fails the test and the cleanup below still runs.)
+      let timer: NodeJS.Timeout | undefined;
+      const leftBehind = new Promise<string>((resolveLeft) => {
+        timer = setTimeout(() => resolveLeft("a process of npm run demo is still running"), 40_000);
+      });
+      expect(await Promise.race([demo.ended.then(() => "ended"), leftBehind])).toBe("ended");
+      clearTimeout(timer);
+      await expect(fetch(demo.url, { method: "POST" })).rejects.toThrow();
+      exposeForScan(demo.output(), "npm run demo output");
+    } finally {
+      await demo.cleanup();
+    }
+  };
+
+  it("ends its server when npm gets SIGTERM", () => stopsWith((pid) => process.kill(pid, "SIGTERM")));
+
+  it("ends its server on Ctrl-C (SIGINT to the whole process group)", () =>
+    stopsWith((pid) => process.kill(-pid, "SIGINT")));
 });

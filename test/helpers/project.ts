@@ -7,6 +7,8 @@ import { ROOT } from "./root.js";
 export { ROOT };
 /** The vendor spec shared with the project (absent outside the workplace: tests using it skip). */
 export const VENDOR_SPEC = resolve(ROOT, "../shared/specs/authlete-api-3.0.16.yaml");
+/** The newest published content of the same version: the revision `npm run upstream` is held to. */
+export const VENDOR_SPEC_NEWEST = resolve(ROOT, "../shared/specs/authlete-api-3.0.16-2026-04-19.yaml");
 
 export interface RunResult {
   code: number | null;

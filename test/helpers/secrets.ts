@@ -67,6 +67,10 @@ export const REDACTION_CLIENT_SECRET = 'red "sec" ret+/Ω 7Hx';
 export const REDACTION_PASSWORD = 'owner pw+&= 9Zt"q"';
 /** The redaction tests' client assertion, sent inside the form body. */
 export const REDACTION_ASSERTION = "eyJhbGciOiJSUzI1NiJ9.redaction-assertion-Jv6.sig";
+/** The redaction tests' access token minted by the server and sent to `/auth/token/issue`. */
+export const REDACTION_MINTED_TOKEN = "minted-at-Tq7Wz3Kp9Lx";
+/** The redaction tests' OpenID4VCI pre-authorized code: characters strict RFC 3986 encoders escape. */
+export const REDACTION_PRE_AUTHORIZED_CODE = "pre!auth(code)*'Mv5 é";
 
 /**
  * Every access and refresh token the suite's Authlete stand-ins issue starts with this. Issued
@@ -108,6 +112,8 @@ export const SECRETS: readonly Secret[] = Object.freeze([
   { name: "REDACTION_CLIENT_SECRET", value: REDACTION_CLIENT_SECRET, kind: "client secret" },
   { name: "REDACTION_PASSWORD", value: REDACTION_PASSWORD, kind: "client secret" },
   { name: "REDACTION_ASSERTION", value: REDACTION_ASSERTION, kind: "client secret" },
+  { name: "REDACTION_MINTED_TOKEN", value: REDACTION_MINTED_TOKEN, kind: "access token" },
+  { name: "REDACTION_PRE_AUTHORIZED_CODE", value: REDACTION_PRE_AUTHORIZED_CODE, kind: "client secret" },
 ] as const);
 
 /**
@@ -122,6 +128,7 @@ export const UNSCANNABLE_LITERALS: Readonly<Record<string, string>> = Object.fre
   secret: "Prism examples (contract.test.ts, demo.e2e.test.ts)",
   tok: "client-issue-fail.test.ts against the fake Authlete",
   "secret token": "a token with a space, refused before use (client.test.ts)",
+  "my-secret": "the demo's client secret, which the demo prints on purpose (demo.e2e.test.ts)",
 });
 
 /** One way a secret can appear in text. */

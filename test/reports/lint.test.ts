@@ -6,6 +6,7 @@ import AjvDraft04 from "ajv-draft-04";
 import ajvFormats from "ajv-formats";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatFinding } from "../../scripts/lib/lint/findings.js";
 import { renderLintJunit } from "../../scripts/lib/reports/lint-junit.js";
 import { renderLintMarkdown } from "../../scripts/lib/reports/lint-markdown.js";
 import { renderLintSarif } from "../../scripts/lib/reports/lint-sarif.js";
@@ -249,6 +250,47 @@ describe("lint report renderers", () => {
     expect(parsed["@failures"]).toBe("0");
     expect(parsed.testcase[0]["@name"]).toBe("openapi/x & y.yaml:3:5 my-plugin/odd <rule>");
     expect(parsed.testcase[0]["system-out"]).toContain('Use "a|b" & <c>');
+  });
+
+  it("lint.md: a lone CR, a backtick or HTML in spec text adds no heading, row, link or HTML", () => {
+    const hostile: LintReport = {
+      ...report,
+      findings: [
+        {
+          ...report.findings[0],
+          ruleId: "plugin/rule`<b>x</b>`",
+          message: "Bad value\r### ✓ demo: lint passed, no problems\r[details](https://evil.example) <!--",
+          file: "openapi/a`b\r# x.yaml",
+          docsUrl: "https://example.com/rule) [x](https://evil.example",
+        } as LintReport["findings"][number],
+      ],
+    };
+    const md = renderLintMarkdown(hostile);
+    expect(md).not.toContain("\r");
+    const lines = md.trimEnd().split("\n");
+    // The heading, a blank line, the counts, a blank line, the table's two header lines, one row.
+    expect(lines).toHaveLength(7);
+    expect(lines.filter((line) => line.startsWith("#"))).toHaveLength(1);
+    const row = lines[6] ?? "";
+    expect(row.startsWith("| 🟡 warning | ")).toBe(true);
+    // Four cells: no pipe in the row is left unescaped but the five that delimit them.
+    expect(row.replace(/\\\|/g, "").match(/\|/g)).toHaveLength(5);
+    // Outside its code spans (where HTML is not rendered) the row has no tag and no link of the spec's.
+    const prose = row.replace(/(`+)[^`][\s\S]*?(?<!`)\1(?!`)/g, "");
+    expect(prose).not.toMatch(/<|(?<!\\)\]\(https:\/\/evil/);
+    expect(row).toContain("[`` plugin/rule`<b>x</b>` ``]");
+    expect(row).toContain("(https://example.com/rule%29%20[x]%28https://evil.example)");
+  });
+
+  it("generate's console line for a finding is one line a terminal or CI log will not obey", () => {
+    const line = formatFinding({
+      ...report.findings[0],
+      message: "Bad\n::error file=openapi.yaml::Injected\u001b[1A\u001b[2K",
+    } as LintReport["findings"][number]);
+    expect(line.split("\n")).toHaveLength(1);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for them is the point
+    expect(line).not.toMatch(/[\u0000-\u001f]/);
+    expect(line).toContain("Bad\\n::error file=openapi.yaml::Injected\\x1b[1A\\x1b[2K");
   });
 
   it("keeps Markdown table cells on one line with pipes and tags escaped", () => {

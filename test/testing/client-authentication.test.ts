@@ -84,4 +84,29 @@ describe("client authentication against registrations", () => {
       body: { error: "invalid_request" },
     });
   });
+
+  it("refuses two client authentication methods in one request with invalid_request (RFC 6749 §2.3)", async () => {
+    const client = createTokenClient(fake);
+    const basicAndPost = await client.process({
+      parameters: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_secret: TESTING_CLIENT_SECRET,
+      }).toString(),
+      clientId: "basic-app",
+      clientSecret: TESTING_CLIENT_SECRET,
+    });
+    const postAndAssertion = await client.process({
+      parameters: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: "post-app",
+        client_secret: TESTING_CLIENT_SECRET,
+        client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        client_assertion: "eyJhbGciOiJFUzI1NiJ9.e30.c2ln",
+      }).toString(),
+    });
+    for (const answer of [basicAndPost, postAndAssertion]) {
+      expect(answer.action).toBe("BAD_REQUEST");
+      expect(JSON.parse(answer.responseContent ?? "")).toMatchObject({ error: "invalid_request" });
+    }
+  });
 });

@@ -317,6 +317,28 @@ for (const transport of TRANSPORTS) {
         expect(await json(response)).toEqual({ error: "invalid_scope" });
       });
 
+      it("scripts one API by path; the others are decided by default", async () => {
+        fake.next({ path: "/auth/token/issue", action: "INTERNAL_SERVER_ERROR" });
+        const body = new URLSearchParams({ grant_type: "password", username: "john", password: USER_PASSWORD });
+        const response = await endpoint()(tokenRequest(body.toString()));
+        expect(response.status).toBe(500);
+        expect(fake.calls.map((call) => [call.api, call.action])).toEqual([
+          ["/auth/token", "PASSWORD"],
+          ["/auth/token/issue", "INTERNAL_SERVER_ERROR"],
+        ]);
+        fake.next({
+          path: "/auth/token/fail",
+          action: "BAD_REQUEST",
+          fields: { responseContent: '{"error":"invalid_grant","error_description":"locked"}' },
+        });
+        const wrong = new URLSearchParams({ grant_type: "password", username: "john", password: "wrong" });
+        expect(await json(await endpoint()(tokenRequest(wrong.toString())))).toEqual({
+          error: "invalid_grant",
+          error_description: "locked",
+        });
+        expect(() => fake.next({ path: "/auth/nope" as never, action: "OK" })).toThrow(/serves no API/);
+      });
+
       it("applies scripts in order, and reset() forgets them", async () => {
         fake.next("INVALID_CLIENT").next("INTERNAL_SERVER_ERROR");
         expect((await tested.client.process({ parameters: CLIENT_CREDENTIALS })).action).toBe("INVALID_CLIENT");

@@ -85,6 +85,39 @@ for (const transport of TRANSPORTS) {
       // The ticket was not redeemed by the failed call.
       expect((await tested.client.issue({ ticket: result.ticket ?? "", subject: "1001" })).action).toBe("OK");
     });
+
+    it("fails only the API a fault names; the other APIs answer as usual", async () => {
+      fake.failNext(500, { path: "/auth/token/issue" });
+      const result = await tested.client.process({
+        parameters: "grant_type=password&username=u&password=p&client_id=a",
+      });
+      expect(result.action).toBe("PASSWORD");
+      const error = await failure(tested.client.issue({ ticket: result.ticket ?? "", subject: "1001" }));
+      expect(error).toMatchObject({ status: 500, resultCode: "A001101" });
+      // The default error body names the API that failed, as Authlete's do.
+      expect((error as AuthleteApiError).resultMessage).toBe("[A001101] /auth/token/issue API: Authlete Server error.");
+      expect((await tested.client.issue({ ticket: result.ticket ?? "", subject: "1001" })).action).toBe("OK");
+    });
+
+    it("takes the fault in one object, and keeps faults for other APIs queued", async () => {
+      fake
+        .failNext({ path: "/auth/token/fail", status: 503, retryAfter: 5 })
+        .failNext({ path: "/auth/token", drop: true });
+      const first = await failure(tested.client.process(REQUEST));
+      expect(first).toBeInstanceOf(AuthleteNetworkError);
+      const result = await tested.client.process({
+        parameters: "grant_type=password&username=u&password=p&client_id=a",
+      });
+      expect(await failure(tested.client.fail({ ticket: result.ticket ?? "", reason: "UNKNOWN" }))).toMatchObject({
+        status: 503,
+        retryAfter: 5,
+      });
+      expect(fake.calls.map((call) => [call.api, call.status])).toEqual([
+        ["/auth/token", undefined],
+        ["/auth/token", 200],
+        ["/auth/token/fail", 503],
+      ]);
+    });
   });
 }
 
@@ -94,5 +127,8 @@ describe("failNext", () => {
     for (const bad of [200, 302, 600, 1.5, "reset"]) {
       expect(() => fake.failNext(bad as never)).toThrow(/HTTP error status \(400-599\) or "drop"/);
     }
+    expect(() => fake.failNext({ status: 200 })).toThrow(/HTTP error status/);
+    expect(() => fake.failNext({ status: 500, drop: true })).toThrow(/a status or drop, not both/);
+    expect(() => fake.failNext(500, { path: "/auth/nope" as never })).toThrow(/serves no API "\/auth\/nope"/);
   });
 });

@@ -26,9 +26,15 @@ function documentWith(request: Schema, response: Schema, extra: Record<string, S
 
 /** Compares and applies the declarations of `ours`, as `npm run upstream` does. */
 function compare(upstream: Doc, ours: Doc) {
-  const { judged, stale } = applyDeclarations(compareDocuments(upstream, ours), collectDeclarations(ours));
+  const { findings, compared } = compareDocuments(upstream, ours);
+  const { judged, stale, notCompared } = applyDeclarations(findings, collectDeclarations(ours), compared);
   const entries = toEntries(judged);
-  return { entries, stale, undeclared: entries.filter((e) => !e.declared).map((e) => `${e.field} ${e.kind}`) };
+  return {
+    entries,
+    stale,
+    notCompared,
+    undeclared: entries.filter((e) => !e.declared).map((e) => `${e.field} ${e.kind}`),
+  };
 }
 
 const object = (properties: Record<string, Schema>, required?: string[]): Schema => ({

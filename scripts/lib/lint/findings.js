@@ -3,6 +3,7 @@
 // import here (the openapi-core that made a problem is passed in): the CLI loads this module on
 // every run, including the no-op ones that never lint.
 import { relative } from "node:path";
+import { terminalText } from "../text/escape.js";
 
 /** @typedef {import("@redocly/openapi-core").NormalizedProblem} NormalizedProblem */
 
@@ -34,7 +35,10 @@ export function docsUrlFor(ruleId) {
  * @param {Finding} f
  */
 export function formatFinding(f) {
-  return `${f.file}:${f.line}:${f.column} ${f.severity === "error" ? "error" : "warning"} ${f.ruleId} ${f.message}`;
+  // The file, rule and message quote the spec: one line, nothing a terminal or CI log would obey.
+  return terminalText(
+    `${f.file}:${f.line}:${f.column} ${f.severity === "error" ? "error" : "warning"} ${f.ruleId} ${f.message}`,
+  );
 }
 
 /**

@@ -10,6 +10,8 @@
  * @property {DiffOutcome | undefined} diff absent when no diff was asked for
  * @property {string[]} files report files present in `reports/<api>/`, by name
  * @property {string[]} notes what could not be built, e.g. "api.html: redocly build-docs: ..."
+ * @property {import("../upstream/report.js").UpstreamSummary} [upstream] the last `npm run upstream`
+ *   verdict, when it was run
  */
 
 /**
@@ -40,6 +42,7 @@ export function renderIndexHtml(entries, { title = "API reports" } = {}) {
   <th scope="row">${escapeHtml(lint.api)}<div class="muted"><code>${escapeHtml(lint.root)}</code></div></th>
   <td><span class="${lint.passed ? "ok" : "bad"}" data-lint-verdict="${lint.passed ? "passed" : "failed"}">${escapeHtml(lint.verdict)}</span>${problems}</td>
   <td>${diffCell}</td>
+  <td>${upstreamCell(entry.upstream)}</td>
   <td>${links}${notes}</td>
 </tr>`;
   });
@@ -65,7 +68,7 @@ export function renderIndexHtml(entries, { title = "API reports" } = {}) {
 <h1>${escapeHtml(title)}</h1>
 <p id="overall" class="${failed === 0 ? "ok" : "bad"}">${escapeHtml(overall)}</p>
 <table>
-<thead><tr><th>API</th><th>Lint</th><th>Change report</th><th>Reports</th></tr></thead>
+<thead><tr><th>API</th><th>Lint</th><th>Change report</th><th>Upstream</th><th>Reports</th></tr></thead>
 <tbody>
 ${rows.join("\n")}
 </tbody>
@@ -73,6 +76,21 @@ ${rows.join("\n")}
 </body>
 </html>
 `;
+}
+
+/**
+ * The upstream verdict: undeclared, stale and declared differences, against which file and revision.
+ * @param {import("../upstream/report.js").UpstreamSummary | undefined} upstream
+ */
+function upstreamCell(upstream) {
+  if (!upstream) return `<span class="muted">not run</span>`;
+  if ("error" in upstream)
+    return `<span class="bad" data-upstream-verdict="error">${escapeHtml(upstream.error)}</span>`;
+  const { counts } = upstream;
+  const unchecked = counts.notCompared > 0 ? `, ${counts.notCompared} not checked` : "";
+  const verdict = `${upstream.passed ? "✓" : "✗"} ${counts.undeclared} undeclared, ${counts.stale} stale${unchecked}, ${counts.declared} declared`;
+  const against = `against ${upstream.spec}${upstream.revision ? ` (revision ${upstream.revision})` : ""}`;
+  return `<span class="${upstream.passed ? "ok" : "bad"}" data-upstream-verdict="${upstream.passed ? "passed" : "failed"}">${escapeHtml(verdict)}</span><div class="muted">${escapeHtml(against)}</div>`;
 }
 
 /** @param {DiffOutcome} diff */

@@ -89,7 +89,7 @@ async function heavyReports(results, lints, context) {
   const { buildApiHtml, writeStats } = await import("./api-docs.js");
   const { renderIndexHtml } = await import("./index-html.js");
   const { LINT_REPORT_FILES } = await import("./write-lint.js");
-  const { UPSTREAM_REPORT_FILES } = await import("../upstream/report.js");
+  const { UPSTREAM_REPORT_FILES, readUpstreamSummary } = await import("../upstream/report.js");
   let blocking = false;
   /** @type {import("./index-html.js").IndexEntry[]} */
   const entries = [];
@@ -138,7 +138,8 @@ async function heavyReports(results, lints, context) {
         files.push("diff.md", "diff.json");
       }
     }
-    entries.push({ lint, diff, files, notes });
+    const upstream = await readUpstreamSummary(apiDir);
+    entries.push({ lint, diff, files, notes, ...(upstream ? { upstream } : {}) });
   }
   if (context.full) {
     const index = join(context.reportsDir, "index.html");

@@ -9,8 +9,9 @@ import { failureCode, runAsProcess } from "../cli/exit.js";
 import { loadApis } from "../config/load.js";
 import { DeclarationError, SpecInputError } from "../errors.js";
 import { reportDirName } from "../reports/model.js";
+import { terminalText } from "../text/escape.js";
 import { writeOutput } from "../write/output.js";
-import { compareDocuments } from "./compare.js";
+import { compareDocuments, MATCHINGS } from "./compare.js";
 import { applyDeclarations, collectDeclarations, describeDeclaration } from "./declarations.js";
 import { loadSpec } from "./load.js";
 import { formatEntry, renderUpstreamJson, renderUpstreamMarkdown, toEntries } from "./report.js";
@@ -18,8 +19,9 @@ import { formatEntry, renderUpstreamJson, renderUpstreamMarkdown, toEntries } fr
 const USAGE = `Usage: npm run upstream -- --spec FILE [--config PATH] [--reports DIR] [--max-spec-size SIZE] [--verbose]
 
 Compares every API of the config with the vendor's spec FILE (e.g. Authlete's published OpenAPI
-document): each of our operations against the same method and path in FILE, request body and
-200 response, structurally ($refs followed on both sides). Writes reports/<api>/upstream.json and
+document): each of our operations against the same method and path in FILE (else the same path in
+Authlete's 2.x form without {serviceId}, else the same operationId), request body and 200
+response, structurally ($refs followed on both sides). Writes reports/<api>/upstream.json and
 upstream.md. A difference is fine only when our spec declares it next to the field with
 x-authlete-deviation (see docs/upstream.md).
 
@@ -79,7 +81,12 @@ async function compareAll(options) {
       if (error instanceof DeclarationError) throw new SpecInputError(`${ours.shown}: ${error.message}`);
       throw error;
     }
-    const { judged, stale, covers } = applyDeclarations(compareDocuments(vendor.document, ours.document), declarations);
+    const comparison = compareDocuments(vendor.document, ours.document);
+    const { judged, stale, notCompared, covers } = applyDeclarations(
+      comparison.findings,
+      declarations,
+      comparison.compared,
+    );
     // Each side's `file:line:col` where it can be told, relative to the config (deterministic).
     const findings = toEntries(judged).map((entry) => ({
       ...entry,
@@ -88,33 +95,56 @@ async function compareAll(options) {
     }));
     const undeclared = findings.filter((f) => !f.declared);
     const declared = findings.length - undeclared.length;
-    for (const entry of undeclared) console.error(`✗ ${api.name}: ${formatEntry(entry)}`);
+    // Field paths and values quote the vendor's spec: each line goes through the terminal escape.
+    for (const entry of undeclared) console.error(terminalText(`✗ ${api.name}: ${formatEntry(entry)}`));
     for (const s of stale) {
       const at = ours.locate(s.pointer, loaded.configDir);
       console.error(
-        `! ${api.name}: stale deviation at ${describeDeclaration(s)}${at ? ` (${at})` : ""}: no longer differs; remove the declaration`,
+        terminalText(
+          `! ${api.name}: stale deviation at ${describeDeclaration(s)}${at ? ` (${at})` : ""}: no longer differs; remove the declaration`,
+        ),
       );
     }
+    for (const d of notCompared) {
+      const at = ours.locate(d.pointer, loaded.configDir);
+      console.log(
+        `? ${api.name}: deviation at ${describeDeclaration(d)}${at ? ` (${at})` : ""} not checked: its field has no counterpart in the vendor spec`,
+      );
+    }
+    for (const o of comparison.operations) {
+      if (o.matchedBy !== "path") {
+        const how = o.matchedBy ? `matched ${o.upstream} by ${MATCHINGS[o.matchedBy]}` : "not found";
+        console.log(`  ${o.operation}: ${how}`);
+      }
+    }
     for (const [d, count] of covers) {
-      if (count > 0) console.log(`  declared: ${describeDeclaration(d)} (${count} finding(s))`);
+      if (count > 0) console.log(terminalText(`  declared: ${describeDeclaration(d)} (${count} finding(s))`));
     }
     const passed = undeclared.length === 0 && stale.length === 0;
     if (!passed) code = 1;
     /** @type {import("./report.js").UpstreamReport} */
+    const version = vendor.document.info?.version;
     const report = {
       api: api.name,
       spec: portable(relative(loaded.configDir, specFile)),
+      revision: typeof version === "string" ? version : undefined,
       root: portable(relative(loaded.configDir, api.root)),
+      operations: comparison.operations,
       findings,
       declarations: [...covers].map(([d, count]) => ({ ...declarationJson(d), covers: count })),
       stale: stale.map(declarationJson),
-      counts: { undeclared: undeclared.length, declared, stale: stale.length },
+      notCompared: notCompared.map(declarationJson),
+      counts: { undeclared: undeclared.length, declared, stale: stale.length, notCompared: notCompared.length },
       passed,
     };
     const dir = join(reportsDir, reportDirName(api.name));
     await writeOutput(join(dir, "upstream.json"), renderUpstreamJson(report));
-    await writeOutput(join(dir, "upstream.md"), renderUpstreamMarkdown(report));
-    const summary = `${api.name}: ${undeclared.length} undeclared, ${stale.length} stale, ${declared} declared difference(s) (${declarations.length - stale.length} declaration(s)) against ${vendor.shown}; ${portable(relative(cwd, dir)) || "."}/upstream.{json,md}`;
+    await writeOutput(
+      join(dir, "upstream.md"),
+      renderUpstreamMarkdown(report, { linkBase: portable(relative(dir, loaded.configDir)) }),
+    );
+    const unchecked = notCompared.length > 0 ? `, ${notCompared.length} not checked` : "";
+    const summary = `${api.name}: ${undeclared.length} undeclared, ${stale.length} stale${unchecked}, ${declared} declared difference(s) (${declarations.length - stale.length - notCompared.length} declaration(s)) against ${vendor.shown}; ${portable(relative(cwd, dir)) || "."}/upstream.{json,md}`;
     (passed ? console.log : console.error)(`${passed ? "✓" : "✗"} ${summary}`);
   }
   return code;

@@ -1,7 +1,7 @@
 // @ts-check
 // The structural comparison of our fragment with the vendor's spec: each of our operations is
-// matched to the same method and path upstream, and its request body and 200 response schemas are
-// walked side by side. Only what changes the shape of the JSON is drift: properties, types,
+// matched to its counterpart upstream (method and path, else Authlete's 2.x path form, else
+// operationId), and its request body and 200 response schemas are walked side by side. Only what changes the shape of the JSON is drift: properties, types,
 // nullability, `required`, enum values, array items, `oneOf`/`anyOf` branches, at any depth.
 // Documentation (description, title, example(s)) and refinements (format, pattern, lengths,
 // defaults) are not. An upstream operation we do not describe is not drift: the fragment is a slice.
@@ -25,6 +25,9 @@ import { escapeSegment, follow, viewSchema } from "./schema-view.js";
  * @property {{ pointer: string, value: string }} upstream
  * @property {{ pointer: string, value: string }} ours
  * @property {Anchor[]} anchors
+ * @property {string[]} alsoAt the other paths where the same schemas are compared, when they are
+ *   shared (walked once, found at every place that uses them)
+ * @property {number} [alsoAtMore] how many more such paths there are than `alsoAt` lists
  */
 
 /** What the comparer reports, and what a declaration's `kind` may be. */
@@ -40,63 +43,148 @@ export const KINDS = Object.freeze([
   "enum-value-removed",
   "enum-changed",
   "variants-changed",
+  "items-changed",
 ]);
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /**
- * Compares every operation of `ours` with the same method and path of `upstream`.
+ * How one of our operations was found upstream: `path` (same method and path template, path
+ * parameters by position), `prefix` (Authlete's 2.x form: `/api/auth/token` for
+ * `/api/{serviceId}/auth/token`), `operationId`, or not at all (undefined).
+ * @typedef {{ operation: string, upstream: string | undefined, matchedBy: "path" | "prefix" | "operationId" | undefined }} OperationMatch
+ */
+
+/**
+ * What a comparison found.
+ * @typedef {object} Comparison
+ * @property {Finding[]} findings
+ * @property {OperationMatch[]} operations each of our operations and how it was matched
+ * @property {Set<string>} compared the pointers of our document whose schema (or operation, or
+ *   media type) was compared with an upstream counterpart: a declaration elsewhere was not checked
+ */
+
+/** How a matching is named in reports. */
+export const MATCHINGS = Object.freeze({
+  path: "method and path",
+  prefix: "Authlete's 2.x path form (no {serviceId})",
+  operationId: "operationId",
+});
+
+/** Paths listed for a finding in a shared schema, at most; the rest are counted. */
+const MAX_SHARED_PATHS = 20;
+
+/**
+ * Compares every operation of `ours` with its counterpart in `upstream`: the same method and path,
+ * else the same path in Authlete's 2.x form, else the same `operationId`.
  * @param {Record<string, any>} upstream bundled document
  * @param {Record<string, any>} ours bundled document
- * @returns {Finding[]}
+ * @returns {Comparison}
  */
 export function compareDocuments(upstream, ours) {
-  /** @type {Finding[]} */
-  const findings = [];
-  const upstreamPaths = new Map(Object.keys(upstream.paths ?? {}).map((path) => [templateKey(path), path]));
+  /** @type {Context} */
+  const context = {
+    upstream,
+    ours,
+    findings: [],
+    visited: new Map(),
+    compared: new Set(),
+    stack: [],
+    caches: { upstream: new Map(), ours: new Map() },
+  };
+  const index = indexOperations(upstream);
+  /** @type {OperationMatch[]} */
+  const operations = [];
   for (const [path, rawItem] of Object.entries(ours.paths ?? {})) {
     const item = follow(ours, { node: rawItem, pointer: `#/paths/${escapeSegment(path)}` });
-    const upstreamPath = upstreamPaths.get(templateKey(path));
-    const upstreamItem =
-      upstreamPath === undefined
-        ? undefined
-        : follow(upstream, {
-            node: upstream.paths[upstreamPath],
-            pointer: `#/paths/${escapeSegment(upstreamPath)}`,
-          });
     for (const method of METHODS) {
       if (item.node[method] === undefined) continue;
       const name = `${method.toUpperCase()} ${path}`;
       const oursPointer = `${item.chain.at(-1)}/${method}`;
-      if (!upstreamItem || upstreamItem.node[method] === undefined) {
-        findings.push({
+      const match = matchOperation(index, method, path, item.node[method]?.operationId);
+      operations.push({
+        operation: name,
+        upstream: match ? `${match.method.toUpperCase()} ${match.path}` : undefined,
+        matchedBy: match?.matchedBy,
+      });
+      if (!match) {
+        context.findings.push({
           kind: "operation-missing",
           field: name,
           operation: name,
           upstream: { pointer: "", value: "absent" },
           ours: { pointer: oursPointer, value: "present" },
           anchors: [{ pointer: oursPointer, property: undefined }],
+          alsoAt: [],
         });
         continue;
       }
-      const upstreamPointer = `${upstreamItem.chain.at(-1)}/${method}`;
-      const context = { upstream, ours, findings, visited: new Set() };
+      context.compared.add(oursPointer);
+      const upstreamPointer = `${match.pointer}/${match.method}`;
       const bodies = [
         [`${name} request`, "requestBody", (/** @type {any} */ op) => op.requestBody],
         [`${name} response 200`, "responses/200", (/** @type {any} */ op) => op.responses?.["200"]],
       ];
       for (const [label, at, pick] of /** @type {[string, string, (op: any) => unknown][]} */ (bodies)) {
         const oursBody = follow(ours, { node: pick(item.node[method]), pointer: `${oursPointer}/${at}` });
-        const upBody = follow(upstream, { node: pick(upstreamItem.node[method]), pointer: `${upstreamPointer}/${at}` });
+        const upBody = follow(upstream, { node: pick(match.node), pointer: `${upstreamPointer}/${at}` });
         compareContent(context, label, oursBody, upBody);
       }
     }
   }
-  return findings;
+  return { findings: context.findings.map((f) => withSharedPaths(f)), operations, compared: context.compared };
 }
 
 /**
- * `/api/{serviceId}/x` and `/api/{id}/x` are the same path.
+ * @typedef {{ method: string, path: string, pointer: string, node: Record<string, any> }} UpstreamOperation
+ * @typedef {{ byTemplate: Map<string, UpstreamOperation>, byPrefix: Map<string, UpstreamOperation>, byId: Map<string, UpstreamOperation> }} OperationIndex
+ */
+
+/**
+ * Every upstream operation by method and path template, by method and 2.x path form, by operationId.
+ * @param {Record<string, any>} upstream
+ * @returns {OperationIndex}
+ */
+function indexOperations(upstream) {
+  /** @type {OperationIndex} */
+  const index = { byTemplate: new Map(), byPrefix: new Map(), byId: new Map() };
+  for (const [path, rawItem] of Object.entries(upstream.paths ?? {})) {
+    const item = follow(upstream, { node: rawItem, pointer: `#/paths/${escapeSegment(path)}` });
+    for (const method of METHODS) {
+      const node = item.node[method];
+      if (node === null || typeof node !== "object") continue;
+      const operation = { method, path, pointer: /** @type {string} */ (item.chain.at(-1)), node };
+      // The first one wins: two upstream paths of one template are the vendor's ambiguity, not ours.
+      const add = (/** @type {Map<string, UpstreamOperation>} */ map, /** @type {string} */ key) => {
+        if (!map.has(key)) map.set(key, operation);
+      };
+      add(index.byTemplate, `${method} ${templateKey(path)}`);
+      add(index.byPrefix, `${method} ${prefixKey(path)}`);
+      if (typeof node.operationId === "string") add(index.byId, node.operationId);
+    }
+  }
+  return index;
+}
+
+/**
+ * @param {OperationIndex} index
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} operationId
+ * @returns {(UpstreamOperation & { matchedBy: "path" | "prefix" | "operationId" }) | undefined}
+ */
+function matchOperation(index, method, path, operationId) {
+  const byPath = index.byTemplate.get(`${method} ${templateKey(path)}`);
+  if (byPath) return { ...byPath, matchedBy: "path" };
+  const byPrefix = index.byPrefix.get(`${method} ${prefixKey(path)}`);
+  if (byPrefix) return { ...byPrefix, matchedBy: "prefix" };
+  const byId = typeof operationId === "string" ? index.byId.get(operationId) : undefined;
+  if (byId) return { ...byId, matchedBy: "operationId" };
+  return undefined;
+}
+
+/**
+ * `/api/{serviceId}/x` and `/api/{id}/x` are the same path: parameters match by position.
  * @param {string} path
  */
 function templateKey(path) {
@@ -104,12 +192,40 @@ function templateKey(path) {
 }
 
 /**
+ * Authlete 2.x has no service in the path (the API key names it): `/api/auth/token` is 3.x's
+ * `/api/{serviceId}/auth/token`. Both forms give the same key.
+ * @param {string} path
+ */
+function prefixKey(path) {
+  return templateKey(path).replace(/^\/api\/\{\}(?=\/)/, "/api");
+}
+
+/**
+ * A walk of a shared pair of schemas: where it was first reached (from which walk), and the other
+ * places that reached it and were not walked again.
+ * @typedef {{ field: string, parent: Expansion | undefined, aliases: { field: string }[] }} Expansion
+ */
+
+/**
  * @typedef {object} Context
  * @property {Record<string, any>} upstream
  * @property {Record<string, any>} ours
- * @property {Finding[]} findings
- * @property {Set<string>} visited pairs of schemas already compared (cycles, shared schemas)
+ * @property {(Finding & { owner?: Expansion | undefined })[]} findings
+ * @property {Map<string, Expansion>} visited pairs of schemas already walked (cycles, shared schemas)
+ * @property {Set<string>} compared see Comparison
+ * @property {(() => void)[]} stack what is still to compare, the next on top: the walk is
+ *   depth-first without recursion, so no schema is too deep for it
+ * @property {{ upstream: Map<string, SchemaView>, ours: Map<string, SchemaView> }} caches
  */
+
+/**
+ * @param {Context} context
+ * @param {"upstream" | "ours"} side
+ * @param {Located} start
+ */
+function view(context, side, start) {
+  return viewSchema(context[side], start, context.caches[side]);
+}
 
 /**
  * @param {Context} context
@@ -131,20 +247,24 @@ function compareContent(context, label, oursBody, upBody) {
           upstream: { pointer: `${upBody.chain.at(-1)}/content`, value: "absent" },
           ours: { pointer: oursPointer, value: "present" },
           anchors: [{ pointer: oursPointer, property: undefined }],
+          alsoAt: [],
         });
       }
       continue;
     }
+    context.compared.add(oursPointer);
     const upPointer = `${upBody.chain.at(-1)}/content/${escapeSegment(mediaType)}/schema`;
     const oursStart = { node: media.schema, pointer: `${oursPointer}/schema` };
-    const oursView = viewSchema(context.ours, oursStart);
+    const oursView = view(context, "ours", oursStart);
     const root = /^#\/components\/schemas\/([^/]+)$/.exec(oursView.pointer)?.[1] ?? label;
     compareSchemas(
       context,
       { label, field: root, parent: undefined },
-      viewSchema(context.upstream, { node: upMedia.schema, pointer: upPointer }),
+      view(context, "upstream", { node: upMedia.schema, pointer: upPointer }),
       oursView,
+      undefined,
     );
+    while (context.stack.length > 0) /** @type {() => void} */ (context.stack.pop())();
   }
 }
 
@@ -154,16 +274,19 @@ function compareContent(context, label, oursBody, upBody) {
  */
 
 /**
+ * Compares a pair of schemas here and schedules the comparison of what is inside them.
  * @param {Context} context
  * @param {Place} place
  * @param {SchemaView} up
  * @param {SchemaView} ours
+ * @param {Expansion | undefined} owner the walk this comparison is part of
  */
-function compareSchemas(context, place, up, ours) {
+function compareSchemas(context, place, up, ours, owner) {
   // Where each side was reached from is part of the key: a declaration may sit on the referencing
   // node, so a shared schema is walked once per place that uses it (and a cycle ends at its ref).
   const key = JSON.stringify([up.chain[0], ours.chain[0], up.pointer, ours.pointer]);
   const anchors = valueAnchors(place, ours);
+  for (const anchor of anchors) context.compared.add(anchor.pointer);
   const report = (/** @type {string} */ kind, /** @type {string} */ upValue, /** @type {string} */ oursValue) =>
     context.findings.push({
       kind,
@@ -172,62 +295,75 @@ function compareSchemas(context, place, up, ours) {
       upstream: { pointer: up.chain[0] ?? up.pointer, value: upValue },
       ours: { pointer: ours.chain[0] ?? ours.pointer, value: oursValue },
       anchors,
+      alsoAt: [],
+      owner,
     });
   const upTypes = up.types.join(" | ");
   const oursTypes = ours.types.join(" | ");
-  const retyped = upTypes !== oursTypes;
+  // Two unions are told apart branch by branch (variants-changed), not by the sum of their types.
+  const retyped = upTypes !== oursTypes && !(up.variantTypes && ours.variantTypes);
   if (retyped) report("type-changed", upTypes, oursTypes);
   if (up.nullable !== ours.nullable) report("nullable-changed", nullability(up), nullability(ours));
   compareEnums(up, ours, report);
-  // The rest is the same for every use of a pair of schemas: walk it once (and end cycles).
+  // The rest is the same for every use of a pair of schemas: walk it once (and end cycles), and
+  // remember where else it was used, so that its findings can name those places too.
   // A retyped schema is one finding, not one per member of the old shape.
-  if (retyped || context.visited.has(key)) return;
-  context.visited.add(key);
-  compareProperties(context, place, up, ours);
-  if (up.items && ours.items) {
-    const field = `${place.field}[]`;
-    compareSchemas(
-      context,
-      { label: place.label, field, parent: undefined },
-      viewSchema(context.upstream, up.items),
-      viewSchema(context.ours, ours.items),
-    );
+  if (retyped) return;
+  const known = context.visited.get(key);
+  if (known) {
+    // Met again inside itself (a recursive schema) is the same place deeper down, not another use.
+    if (!within(owner, known)) known.aliases.push({ field: place.field });
+    return;
   }
-  if (up.additional && ours.additional) {
-    const field = `${place.field}{}`;
-    compareSchemas(
-      context,
-      { label: place.label, field, parent: undefined },
-      viewSchema(context.upstream, up.additional),
-      viewSchema(context.ours, ours.additional),
-    );
-  }
-  const upVariants = up.variants?.members ?? [];
-  const oursVariants = ours.variants?.members ?? [];
-  if (upVariants.length !== oursVariants.length || (up.variants && ours.variants?.keyword !== up.variants.keyword)) {
-    report("variants-changed", variantsText(up), variantsText(ours));
-  } else {
-    for (const [i, member] of upVariants.entries()) {
-      const field = `${place.field}(${up.variants?.keyword} ${i})`;
+  /** @type {Expansion} */
+  const expansion = { field: place.field, parent: owner, aliases: [] };
+  context.visited.set(key, expansion);
+  // A bare union (`oneOf` of objects, no properties of its own) against an object is one
+  // variants-changed, not also one property-removed per property of the object.
+  const bareUnion = (/** @type {SchemaView} */ v) => v.variants !== undefined && v.properties.size === 0;
+  const unionAgainstObject = (bareUnion(up) && !ours.variants) || (bareUnion(ours) && !up.variants);
+  /** @type {(() => void)[]} */
+  const tasks = unionAgainstObject ? [] : propertyTasks(context, place, up, ours, expansion);
+  const child = (/** @type {string} */ field, /** @type {Located} */ upNode, /** @type {Located} */ oursNode) =>
+    tasks.push(() =>
       compareSchemas(
         context,
         { label: place.label, field, parent: undefined },
-        viewSchema(context.upstream, member),
-        viewSchema(context.ours, /** @type {Located} */ (oursVariants[i])),
-      );
+        view(context, "upstream", upNode),
+        view(context, "ours", oursNode),
+        expansion,
+      ),
+    );
+  if (up.items && ours.items) child(`${place.field}[]`, up.items, ours.items);
+  else if ((up.items || ours.items) && up.types.includes("array")) {
+    // An array that lost (or gained) its `items` says nothing (or something) about its elements.
+    tasks.push(() => report("items-changed", itemsText(context, "upstream", up), itemsText(context, "ours", ours)));
+  }
+  if (up.additional && ours.additional) child(`${place.field}{}`, up.additional, ours.additional);
+  const upVariants = up.variants?.members ?? [];
+  const oursVariants = ours.variants?.members ?? [];
+  if (upVariants.length !== oursVariants.length || (up.variants && ours.variants?.keyword !== up.variants.keyword)) {
+    tasks.push(() => report("variants-changed", variantsText(up), variantsText(ours)));
+  } else {
+    for (const [i, member] of upVariants.entries()) {
+      child(`${place.field}(${up.variants?.keyword} ${i})`, member, /** @type {Located} */ (oursVariants[i]));
     }
   }
+  context.stack.push(...tasks.reverse());
 }
 
 /**
+ * One task per property of either side, in order: required, added, removed, or a comparison of both.
  * @param {Context} context
  * @param {Place} place
  * @param {SchemaView} up
  * @param {SchemaView} ours
+ * @param {Expansion} expansion
+ * @returns {(() => void)[]}
  */
-function compareProperties(context, place, up, ours) {
+function propertyTasks(context, place, up, ours, expansion) {
   const names = [...new Set([...ours.properties.keys(), ...up.properties.keys()])];
-  for (const name of names) {
+  return names.map((name) => () => {
     const field = `${place.field}.${name}`;
     const upProperty = up.properties.get(name);
     const oursProperty = ours.properties.get(name);
@@ -238,6 +374,7 @@ function compareProperties(context, place, up, ours) {
       ]),
       ...(oursProperty ? [{ pointer: oursProperty.pointer, property: undefined }] : []),
     ];
+    for (const anchor of propertyAnchors) context.compared.add(anchor.pointer);
     const push = (
       /** @type {string} */ kind,
       /** @type {{ pointer: string, value: string }} */ upstream,
@@ -250,6 +387,8 @@ function compareProperties(context, place, up, ours) {
         upstream,
         ours: oursSide,
         anchors: propertyAnchors,
+        alsoAt: [],
+        owner: expansion,
       });
     if (up.required.has(name) !== ours.required.has(name)) {
       // The property's own pointer when it has one: one finding per property, not per object.
@@ -262,28 +401,61 @@ function compareProperties(context, place, up, ours) {
       );
     }
     if (upProperty && !oursProperty) {
-      const view = viewSchema(context.upstream, upProperty);
       push(
         "property-added",
-        { pointer: upProperty.pointer, value: view.types.join(" | ") },
+        { pointer: upProperty.pointer, value: view(context, "upstream", upProperty).types.join(" | ") },
         { pointer: ours.pointer, value: "absent" },
       );
     } else if (oursProperty && !upProperty) {
-      const view = viewSchema(context.ours, oursProperty);
       push(
         "property-removed",
         { pointer: up.pointer, value: "absent" },
-        { pointer: oursProperty.pointer, value: view.types.join(" | ") },
+        { pointer: oursProperty.pointer, value: view(context, "ours", oursProperty).types.join(" | ") },
       );
     } else if (upProperty && oursProperty) {
       compareSchemas(
         context,
         { label: place.label, field, parent: { view: ours, name } },
-        viewSchema(context.upstream, upProperty),
-        viewSchema(context.ours, oursProperty),
+        view(context, "upstream", upProperty),
+        view(context, "ours", oursProperty),
+        expansion,
       );
     }
+  });
+}
+
+/**
+ * Whether `expansion` is `ancestor` or inside it.
+ * @param {Expansion | undefined} expansion
+ * @param {Expansion} ancestor
+ */
+function within(expansion, ancestor) {
+  for (let at = expansion; at !== undefined; at = at.parent) if (at === ancestor) return true;
+  return false;
+}
+
+/**
+ * The other places a finding is at, when it is inside a schema that several places share and
+ * that was walked once: each such place with the rest of the finding's path.
+ * @param {Finding & { owner?: Expansion | undefined }} finding
+ * @returns {Finding}
+ */
+function withSharedPaths({ owner, ...finding }) {
+  /** @type {Set<string>} */
+  const paths = new Set();
+  let more = 0;
+  for (let at = owner; at !== undefined; at = at.parent) {
+    if (at.aliases.length === 0) continue;
+    // A field inside a walk extends the walk's own field.
+    const rest = finding.field.slice(at.field.length);
+    for (const alias of at.aliases) {
+      const path = `${alias.field}${rest}`;
+      if (path === finding.field || paths.has(path)) continue;
+      if (paths.size < MAX_SHARED_PATHS) paths.add(path);
+      else more++;
+    }
   }
+  return { ...finding, alsoAt: [...paths], ...(more > 0 ? { alsoAtMore: more } : {}) };
 }
 
 /**
@@ -331,6 +503,15 @@ function nullability(view) {
 /** @param {unknown[] | undefined} values */
 function enumText(values) {
   return values ? `enum ${values.map((v) => JSON.stringify(v)).join(", ")}` : "no enum";
+}
+
+/**
+ * @param {Context} context
+ * @param {"upstream" | "ours"} side
+ * @param {SchemaView} array
+ */
+function itemsText(context, side, array) {
+  return array.items ? `items ${view(context, side, array.items).types.join(" | ")}` : "no items";
 }
 
 /** @param {SchemaView} view */

@@ -10,7 +10,8 @@
 //
 // A declaration covers the findings of its kind whose upstream value is exactly `upstream`, on the
 // node it sits on (or on the object's property it names). When the vendor changes what it says, the
-// finding is no longer covered (it is drift again) and the declaration goes stale.
+// finding is no longer covered (it is drift again) and the declaration goes stale, once the field
+// it sits on was compared and found equal (a field that was not compared says nothing).
 
 import { DeclarationError } from "../errors.js";
 import { KINDS } from "./compare.js";
@@ -101,11 +102,14 @@ function parse(value, pointer) {
 
 /**
  * Marks each finding declared or not, counts what each declaration covers, and lists the
- * declarations that cover nothing (stale).
+ * declarations that cover nothing: stale when the node they sit on was compared (and found equal
+ * to upstream), not compared when it was not (an operation or media type upstream lacks): nothing
+ * says the difference is gone.
  * @param {import("./compare.js").Finding[]} findings
  * @param {Declaration[]} declarations
+ * @param {Set<string>} compared the pointers of our document that were compared (see compareDocuments)
  */
-export function applyDeclarations(findings, declarations) {
+export function applyDeclarations(findings, declarations, compared) {
   /** @type {Map<Declaration, number>} */
   const covers = new Map(declarations.map((d) => [d, 0]));
   const judged = findings.map((finding) => {
@@ -118,8 +122,10 @@ export function applyDeclarations(findings, declarations) {
     if (declaration) covers.set(declaration, (covers.get(declaration) ?? 0) + 1);
     return { finding, declaration };
   });
-  const stale = declarations.filter((d) => covers.get(d) === 0);
-  return { judged, stale, covers };
+  const unused = declarations.filter((d) => covers.get(d) === 0);
+  const stale = unused.filter((d) => compared.has(d.pointer));
+  const notCompared = unused.filter((d) => !compared.has(d.pointer));
+  return { judged, stale, notCompared, covers };
 }
 
 /**
