@@ -20,7 +20,12 @@ export const SLOW_TIERS = {
     "test/client/contract.test.ts",
   ],
   /** `npm run test:pipeline`: the generator on big inputs and git history (each file a minute or more). */
-  pipeline: ["test/generator/deps-cache.test.ts", "test/reports/diff.test.ts", "test/upstream/cli.test.ts"],
+  pipeline: [
+    "test/generator/deps-cache.test.ts",
+    "test/reports/diff.test.ts",
+    "test/upstream/cli.test.ts",
+    "test/upstream/cli-matching.test.ts",
+  ],
   /** `npm run test:parity`: 40 real specs and GitHub's 13 MB description (the `specs` corpus). */
   parity: ["test/generator/parity.test.ts"],
   /** `npm run test:browser`: pages in a real Chromium. */
