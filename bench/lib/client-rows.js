@@ -3,8 +3,9 @@
 import { spawn } from "node:child_process";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
+import { resolveInCorpus } from "../../test/tools/corpus.js";
 import { bundleForBrowser } from "./bundle.js";
 import { ACCESS_TOKEN, SERVICE_ID, TOKEN_REQUEST, VARIANT_LABELS, VARIANT_NAMES } from "./clients.js";
 import { profileCommand } from "./cpu-profile.js";
@@ -272,12 +273,15 @@ async function measureClients({ projectRoot, clientEntry, quick, runs, warmup, l
   if (rows.has("bundle")) {
     log("  row 7: bundle size (esbuild) and cold import");
     const body = JSON.stringify(TOKEN_REQUEST);
+    // The SDK comes from the `bench` corpus (test/tools/corpus.js), outside the project's node_modules.
+    const sdkFile = async (/** @type {string} */ path) =>
+      fileURLToPath(await resolveInCorpus("bench", `@authlete/typescript-sdk${path ? `/${path}` : ""}`));
     /** @type {Record<string, string>} */
     const programs = {
       raw: `const r = await fetch("https://us.authlete.com/api/${SERVICE_ID}/auth/token", { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json", Authorization: "Bearer ${ACCESS_TOKEN}" }, body: JSON.stringify(${body}) });\nconsole.log(JSON.parse(await r.text()).action);`,
       "openapi-fetch": `import createClient from "openapi-fetch";\nconst c = createClient({ baseUrl: "https://us.authlete.com", headers: { Authorization: "Bearer ${ACCESS_TOKEN}" } });\nconst { data } = await c.POST("/api/{serviceId}/auth/token", { params: { path: { serviceId: "${SERVICE_ID}" } }, body: ${body} });\nconsole.log(data.action);`,
       project: `import { createTokenClient } from ${JSON.stringify(clientEntry)};\nconst c = createTokenClient({ serviceId: "${SERVICE_ID}", accessToken: "${ACCESS_TOKEN}" });\nconsole.log((await c.process(${body})).action);`,
-      sdk: `import { AuthleteCore } from "@authlete/typescript-sdk/core.js";\nimport { tokenProcess } from "@authlete/typescript-sdk/funcs/tokenProcess.js";\nconst core = new AuthleteCore({ bearer: "${ACCESS_TOKEN}" });\nconst r = await tokenProcess(core, { serviceId: "${SERVICE_ID}", tokenRequest: ${body} });\nif (r.ok) console.log(r.value.action);`,
+      sdk: `import { AuthleteCore } from ${JSON.stringify(await sdkFile("core.js"))};\nimport { tokenProcess } from ${JSON.stringify(await sdkFile("funcs/tokenProcess.js"))};\nconst core = new AuthleteCore({ bearer: "${ACCESS_TOKEN}" });\nconst r = await tokenProcess(core, { serviceId: "${SERVICE_ID}", tokenRequest: ${body} });\nif (r.ok) console.log(r.value.action);`,
     };
     /** @type {Record<string, { min: number, gz: number }>} */
     const sizes = {};
@@ -324,8 +328,11 @@ async function measureClients({ projectRoot, clientEntry, quick, runs, warmup, l
       candidates: [
         { name: "this client", steps: [entry(pathToFileURL(clientEntry).href)] },
         { name: "openapi-fetch", steps: [entry("openapi-fetch")] },
-        { name: "SDK (core + tokenProcess)", steps: [entry("@authlete/typescript-sdk/funcs/tokenProcess.js")] },
-        { name: "SDK (Authlete class)", steps: [entry("@authlete/typescript-sdk")] },
+        {
+          name: "SDK (core + tokenProcess)",
+          steps: [entry(pathToFileURL(await sdkFile("funcs/tokenProcess.js")).href)],
+        },
+        { name: "SDK (Authlete class)", steps: [entry(pathToFileURL(await sdkFile("")).href)] },
       ],
       runs: quick ? 2 : Math.max(10, runs * 2),
       warmup,

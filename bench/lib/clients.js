@@ -4,6 +4,7 @@
 // the package's build: `clientEntry` is the compiled src/index.js) and the official SDK (standalone function + AuthleteCore, the form
 // its docs recommend for size).
 import { pathToFileURL } from "node:url";
+import { resolveInCorpus } from "../../test/tools/corpus.js";
 
 export const SERVICE_ID = "715948317";
 export const ACCESS_TOKEN = "bench-access-token-0123456789";
@@ -90,9 +91,12 @@ export async function makeVariants({ clientEntry, baseUrl, fetch: fetchImpl }) {
   });
   const project = () => client.process(TOKEN_REQUEST);
 
-  const { AuthleteCore } = await import("@authlete/typescript-sdk/core.js");
-  const { tokenProcess } = await import("@authlete/typescript-sdk/funcs/tokenProcess.js");
-  const { HTTPClient } = await import("@authlete/typescript-sdk/lib/http.js");
+  // The SDK is not a devDependency: the `bench` corpus (test/tools/corpus.js) installs it on demand.
+  const sdkModule = async (/** @type {string} */ path) =>
+    import(await resolveInCorpus("bench", `@authlete/typescript-sdk/${path}`));
+  const { AuthleteCore } = await sdkModule("core.js");
+  const { tokenProcess } = await sdkModule("funcs/tokenProcess.js");
+  const { HTTPClient } = await sdkModule("lib/http.js");
   const core = new AuthleteCore({
     bearer: ACCESS_TOKEN,
     serverURL: baseUrl,

@@ -4,13 +4,14 @@
 import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { installCorpus } from "../../test/tools/corpus.js";
 import { profileCommand } from "./cpu-profile.js";
 import { compareCommands, runCommand } from "./process-timer.js";
 import { formatKb, formatMs, formatRatio, median } from "./stats.js";
 import { VENDOR_SIZE, writeSpec } from "./synthetic-spec.js";
 
-/** GitHub's REST description (npm `@octokit/openapi`, an exact devDependency): 13 MB of JSON. */
-export const GITHUB_SPEC = "node_modules/@octokit/openapi/generated/api.github.com.json";
+/** GitHub's REST description (npm `@octokit/openapi`, in the `specs` corpus of test/tools/corpus.js): 13 MB of JSON. */
+export const GITHUB_SPEC = "@octokit/openapi/generated/api.github.com.json";
 
 /** @typedef {import("./process-timer.js").Command} Command */
 /** @typedef {import("./process-timer.js").Comparison} Comparison */
@@ -480,7 +481,11 @@ export async function pipelineRows({ projectRoot, quick, spec, runs, warmup, log
         synthetic: { operations: 30, layout: "single" },
         rules: "minimal",
       })
-    : await makeWorkspace(projectRoot, { name: "github", root: join(projectRoot, GITHUB_SPEC), rules: "minimal" });
+    : await makeWorkspace(projectRoot, {
+        name: "github",
+        root: join(await installCorpus("specs"), GITHUB_SPEC),
+        rules: "minimal",
+      });
   try {
     const title = quick ? "GitHub's REST description (--quick: a 30-operation stand-in)" : "GitHub's REST description";
     const cmp = await versusClis("4c", title, github, 0.7);

@@ -20,9 +20,11 @@ import {
   writeOutputs,
 } from "../helpers/generator-runs.js";
 import { type RunResult, runGenerate } from "../helpers/project.js";
-import { recordOutcome } from "../helpers/reliability.js";
+import { type RoundBudget, recordOutcome, roundsNote, runRounds } from "../helpers/reliability.js";
 
 const ROUNDS_PER_KIND = 7;
+/** Up to 21 rounds (the kinds in turn), none started after 150 s, at least two of each kind. */
+const BUDGET: RoundBudget = { rounds: 3 * ROUNDS_PER_KIND, ms: 150_000, min: 6 };
 const SEED = 0xc0c0_2026;
 const CATEGORY = "Pipeline: concurrency";
 
@@ -48,13 +50,13 @@ function said(run: RunResult): string {
 }
 
 describe("two generate runs at once on the same tree", () => {
-  it(`end with one run's complete outputs, reports and manifest (${3 * ROUNDS_PER_KIND} rounds)`, async () => {
+  it(`end with one run's complete outputs, reports and manifest (up to ${BUDGET.rounds} rounds)`, async () => {
     const { dir, setSpec } = await project();
     const random = seededRandom(SEED);
     const kinds = ["generate + generate", "generate + generate --check", "spec saved between the two starts"] as const;
     const results = new Map(kinds.map((k) => [k, { tried: 0, passed: 0, lost: 0, failures: [] as string[] }]));
     let waited = 0;
-    for (let round = 0; round < 3 * ROUNDS_PER_KIND; round++) {
+    const made = await runRounds(BUDGET, async (round) => {
       const kind = kinds[round % kinds.length] as (typeof kinds)[number];
       const tally = results.get(kind);
       if (!tally) throw new Error(kind);
@@ -93,7 +95,8 @@ describe("two generate runs at once on the same tree", () => {
       tally.lost += inconsistent.length;
       if (problems.length === 0) tally.passed++;
       else tally.failures.push(`round ${round} (${kind}, gap ${gap.toFixed(0)} ms): ${problems.join("; ")}`);
-    }
+    });
+    console.log(`concurrency: ${roundsNote(made, BUDGET)}`);
     for (const [kind, tally] of results) {
       recordOutcome({
         category: CATEGORY,
@@ -101,7 +104,7 @@ describe("two generate runs at once on the same tree", () => {
         tried: tally.tried,
         passed: tally.passed,
         lost: tally.lost,
-        note: `seed ${SEED}; lost = outputs, reports or manifest entries not from the last run, torn, or debris left; ${waited} of ${3 * ROUNDS_PER_KIND} rounds had a run wait for the lock`,
+        note: `seed ${SEED}; lost = outputs, reports or manifest entries not from the last run, torn, or debris left; ${roundsNote(made, BUDGET)}, ${waited} of them had a run wait for the lock`,
       });
     }
     expect([...results.values()].flatMap((t) => t.failures)).toEqual([]);
@@ -114,9 +117,9 @@ describe("two generate runs at once on the same tree", () => {
     // still record must not pair b's input hashes with a's outputs: the next --check has to see
     // the drift, whether it takes the no-op path or the full one.
     const { dir, setSpec } = await project();
-    const tries = 3;
+    const budget: RoundBudget = { rounds: 3, ms: 60_000 };
     const failures: string[] = [];
-    for (let i = 0; i < tries; i++) {
+    const made = await runRounds(budget, async (i) => {
       await setSpec("a");
       await writeOutputs(dir, runs.refs.b);
       const run = startGenerate(["--force"], dir);
@@ -134,14 +137,14 @@ describe("two generate runs at once on the same tree", () => {
       const left = await debris(dir);
       if (left.length > 0) problems.push(`left behind: ${left.join(", ")}`);
       if (problems.length > 0) failures.push(`try ${i}: ${problems.join("; ")}`);
-    }
+    });
     recordOutcome({
       category: CATEGORY,
       name: "spec saved while a run writes its outputs",
-      tried: tries,
-      passed: tries - failures.length,
+      tried: made.made,
+      passed: made.made - failures.length,
       lost: failures.length,
-      note: "lost = a manifest that let --check call stale outputs up to date",
+      note: `lost = a manifest that let --check call stale outputs up to date; ${roundsNote(made, budget)}`,
     });
     expect(failures).toEqual([]);
   }, 120_000);
@@ -154,16 +157,16 @@ describe("a run paused halfway through its writes while another runs", () => {
     // and run B starts. Without the lock, B writes everything and A then wakes up and writes its
     // reports (and nothing records b's manifest any more): a mixed tree. With it, B waits for A.
     const { dir, setSpec } = await project();
-    const tries = 2;
+    const budget: RoundBudget = { rounds: 2, ms: 45_000 };
     const failures: string[] = [];
     let lost = 0;
-    for (let i = 0; i < tries; i++) {
+    const made = await runRounds(budget, async (i) => {
       await setSpec("a");
       await writeOutputs(dir, runs.refs.b);
       const first = startGenerate(["--force"], dir);
       if (!(await first.waitFor("✓ authlete-token: generated/authlete-token.ts"))) {
         failures.push(`try ${i}: the first run never wrote (${first.stderr()})`);
-        continue;
+        return;
       }
       first.child.kill("SIGSTOP");
       await setSpec("b");
@@ -178,14 +181,14 @@ describe("a run paused halfway through its writes while another runs", () => {
       lost += inconsistent.length;
       problems.push(...inconsistent);
       if (problems.length > 0) failures.push(`try ${i}: ${problems.join("; ")}`);
-    }
+    });
     recordOutcome({
       category: CATEGORY,
       name: "a run paused mid-write (SIGSTOP) while a second run on a newer spec starts",
-      tried: tries,
-      passed: tries - failures.length,
+      tried: made.made,
+      passed: made.made - failures.length,
       lost,
-      note: "lost = outputs, reports or manifest entries not from the last run once both ended",
+      note: `lost = outputs, reports or manifest entries not from the last run once both ended; ${roundsNote(made, budget)}`,
     });
     expect(failures).toEqual([]);
   }, 120_000);

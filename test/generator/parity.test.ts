@@ -19,6 +19,7 @@ import {
   withoutBanner,
 } from "../helpers/parity.js";
 import { ROOT, type RunResult, runCommand, runGenerate, runNode } from "../helpers/project.js";
+import { installCorpus } from "../tools/corpus.js";
 
 const OWN_SPEC = join(ROOT, "openapi/openapi.yaml");
 const OWN_CHOICES: Options = { rootTypes: true, rootTypesNoSchemaPrefix: true, defaultNonNullable: false };
@@ -179,6 +180,8 @@ function report(title: string, verdict: Verdict, ms: number) {
 }
 
 beforeAll(async () => {
+  // The specs are not devDependencies: the first run installs them at their locked versions.
+  await installCorpus("specs");
   dir = await mkdtemp(join(tmpdir(), "authlete-token-parity-"));
   await mkdir(join(dir, "cli"), { recursive: true });
   await mkdir(join(dir, "cli-out"), { recursive: true });

