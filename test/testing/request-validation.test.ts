@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { deriveRequestSchemas, OUTPUT } from "../../scripts/testing-schemas.js";
+import { deriveRequestSchemas, OUTPUT } from "../../scripts/lib/compile/request-schemas.js";
 import { REQUEST_SCHEMAS } from "../../src/testing/request-schemas.js";
 import { firstViolation } from "../../src/testing/validate.js";
 import { OPERATIONS, type Operation, requestValidators } from "../helpers/testing-fake.js";
@@ -62,7 +62,7 @@ function bodies(operation: Operation) {
 }
 
 describe("the fake's request schemas", () => {
-  it("are what scripts/testing-schemas.js derives from the spec now (`npm run generate:testing`)", async () => {
+  it("are what scripts/lib/compile/request-schemas.js derives from the spec now (`npm run generate:testing`)", async () => {
     expect(await readFile(OUTPUT, "utf8")).toBe(await deriveRequestSchemas());
   });
 

@@ -11,7 +11,7 @@ import { writeOutput } from "../write/output.js";
 import { parseCommandLine, usageText } from "./args.js";
 import { failureCode, runAsProcess } from "./exit.js";
 
-/** @typedef {import("../build/pipeline.js").BuildResult} BuildResult */
+/** @typedef {import("./pipeline.js").BuildResult} BuildResult */
 /** @typedef {import("./args.js").Command} Command */
 /** @typedef {import("./args.js").Invocation["options"]} Options */
 
@@ -170,7 +170,7 @@ async function printAndWrite(results, check, verbose) {
 
 /** @param {Awaited<ReturnType<typeof import("../config/load.js").loadApis>>} loaded */
 async function buildAll({ config, configDir, configPath: configAbsolute, apis, settings }) {
-  const { buildApi } = await import("../build/pipeline.js");
+  const { buildApi } = await import("./pipeline.js");
   /** @type {BuildResult[]} */
   const results = [];
   for (const api of apis) results.push(await buildApi(api, config, { cwd: process.cwd(), configDir, settings }));

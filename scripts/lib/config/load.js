@@ -128,7 +128,7 @@ export async function loadApis(configPath, overrides = {}) {
  * @param {ReadOverrides} overrides
  * @param {typeof import("@redocly/openapi-core")} core
  * @param {string} cwd
- * @returns {import("../build/pipeline.js").ReadSettings}
+ * @returns {import("../cli/pipeline.js").ReadSettings}
  */
 function readSettings(config, file, overrides, core, cwd) {
   const document = config.document;

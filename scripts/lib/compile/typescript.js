@@ -7,7 +7,7 @@
 // (rule-less, but still a resolve and a walk of the whole spec) and bundle it again with its own
 // openapi-core 1, ~15 % of a large spec's run for a document that is already linted and bundled.
 import { createHash } from "node:crypto";
-import { loadDeps } from "./deps.js";
+import { loadDeps } from "../build/deps.js";
 
 /**
  * The TypeScript, the SHA-256 of the bundled spec it was made from, and every file the spec is

@@ -1,11 +1,12 @@
 // @ts-check
 import { relative } from "node:path";
+import { loadDeps } from "../build/deps.js";
+import { compileTypeScript } from "../compile/typescript.js";
 import { ReadRuleError } from "../errors.js";
-import { keyPosition, toFinding } from "../lint/findings.js";
+import { toFinding } from "../lint/findings.js";
+import { keyPosition } from "../read/position.js";
 import { checkRootDocument, createSpecResolver, describeSpecError, specPolicy } from "../read/spec-guard.js";
 import { toolVersions } from "../versions.js";
-import { loadDeps } from "./deps.js";
-import { compileTypeScript } from "./typescript-compiler.js";
 
 /** @typedef {import("../config/load.js").ApiEntry} ApiEntry */
 /** @typedef {import("../lint/findings.js").Finding} Finding */

@@ -33,7 +33,7 @@ export const UPSTREAM_REPORT_FILES = Object.freeze(["upstream.md", "upstream.jso
 
 /**
  * Folds findings that are the same difference reached from several operations into one entry.
- * @param {{ finding: import("./compare.js").Finding, declaration: import("./declarations.js").Declaration | undefined }[]} judged
+ * @param {{ finding: import("../upstream/compare.js").Finding, declaration: import("../upstream/declarations.js").Declaration | undefined }[]} judged
  * @returns {UpstreamEntry[]}
  */
 export function toEntries(judged) {

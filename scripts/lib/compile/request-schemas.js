@@ -8,9 +8,9 @@ import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundle, loadConfig } from "@redocly/openapi-core";
-import { writeFileAtomic } from "./lib/write/atomic-write.js";
+import { writeFileAtomic } from "../write/atomic-write.js";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 export const OUTPUT = join(ROOT, "src/testing/request-schemas.ts");
 
 /** The operations the fake serves, by the last segment of their path. */
