@@ -36,12 +36,10 @@ export async function main(argv, command) {
     }
     if (watch) {
       const { watch: watchConfig } = await import("./watch.js");
-      await watchConfig(config, (path) =>
-        exclusive(path, () => runOnce(path, { ...options, check: false }, verbose)).finally(finishCache),
-      );
+      await watchConfig(config, (path) => exclusive(path, () => runOnce(path, { ...options, check: false }, verbose)));
       return 0;
     }
-    return (await exclusive(config, () => runOnce(config, options, verbose)).finally(finishCache)).code;
+    return (await exclusive(config, () => runOnce(config, options, verbose))).code;
   } catch (error) {
     return failureCode(error, { verbose, usageError: (message) => usageError(usageText(command, message)) });
   }
@@ -189,11 +187,6 @@ function rel(file) {
 function usageError(text) {
   console.error(text);
   return 2;
-}
-
-/** Stores what a full run prepared for the next one: the dependency cache (build/deps.js), once the lock is released. */
-async function finishCache() {
-  await (await import("../build/deps.js")).finishCache();
 }
 
 /**

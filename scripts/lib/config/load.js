@@ -1,7 +1,7 @@
 // @ts-check
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
-import { loadDeps } from "../build/deps.js";
+import * as core from "@redocly/openapi-core";
 import { SpecInputError, UsageError } from "../errors.js";
 import { formatFinding } from "../lint/findings.js";
 import { parseSize } from "../read/size.js";
@@ -69,7 +69,6 @@ export const TYPESCRIPT_OPTIONS = Object.freeze({
 export async function loadApis(configPath, overrides = {}) {
   const absolute = resolve(configPath);
   if (!existsSync(absolute)) throw new UsageError(`config file not found: ${configPath}`);
-  const { core } = await loadDeps();
   const cwd = process.cwd();
   const resolver = createSpecResolver(core, {
     maxSpecSize: overrides.maxSpecSize ?? DEFAULT_MAX_SPEC_SIZE,
@@ -128,7 +127,7 @@ export async function loadApis(configPath, overrides = {}) {
  * @param {ReadOverrides} overrides
  * @param {typeof import("@redocly/openapi-core")} core
  * @param {string} cwd
- * @returns {import("../cli/pipeline.js").ReadSettings}
+ * @returns {import("../lint/lint.js").ReadSettings}
  */
 function readSettings(config, file, overrides, core, cwd) {
   const document = config.document;

@@ -41,7 +41,7 @@ export function formatFinding(f) {
  * @param {NormalizedProblem} problem
  * @param {string} cwd
  * @param {Pick<typeof import("@redocly/openapi-core"), "getLineColLocation">} core the openapi-core
- *   that made the problem (see build/deps.js)
+ *   that made the problem
  * @returns {Finding}
  */
 export function toFinding(problem, cwd, core) {

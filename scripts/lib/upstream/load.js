@@ -29,7 +29,7 @@ import { nodeAt } from "./schema-view.js";
 
 /**
  * @param {string} root absolute path of the root file
- * @param {{ cwd: string, settings: import("../cli/pipeline.js").ReadSettings, config?: import("@redocly/openapi-core").Config }} options
+ * @param {{ cwd: string, settings: import("../lint/lint.js").ReadSettings, config?: import("@redocly/openapi-core").Config }} options
  *   `config`: the API's Redocly config (its `resolve` settings and decorators); none for a vendor spec
  * @returns {Promise<LoadedSpec>}
  */
