@@ -1,4 +1,6 @@
 // The package's public API only (its entry point), so internals can move freely.
+
+import { REQUEST_SCHEMAS } from "../../generated/authlete-token.request-schemas.js";
 import {
   type FetchLike,
   type NodeRequestLike,
@@ -22,7 +24,6 @@ import {
   type Scripted,
   scriptedToken,
 } from "./decide.js";
-import { REQUEST_SCHEMAS } from "./request-schemas.js";
 import { firstViolation } from "./validate.js";
 
 /** The access token a fake accepts when none is given. */

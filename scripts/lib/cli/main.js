@@ -63,7 +63,7 @@ export async function runOnce(configPath, options, verbose) {
   const reportsDir = reportsDirFor(options, configDir);
   await sweepDebris(
     configAbsolute,
-    results.map((r) => r.api.output),
+    results.flatMap((r) => [r.api.output, ...(r.api.requestSchemas === undefined ? [] : [r.api.requestSchemas])]),
     reportsDir,
   );
 
@@ -76,6 +76,7 @@ export async function runOnce(configPath, options, verbose) {
     const apis = results.map((r) => ({
       ...r.api,
       code: /** @type {string} */ (r.code),
+      extra: r.extra ?? [],
       files: r.files,
       findings: r.findings,
     }));
@@ -99,14 +100,17 @@ async function noOp(configPath, options) {
   if (!manifest) return undefined;
   await sweepDebris(
     configAbsolute,
-    manifest.apis.map((api) => api.output),
+    manifest.apis.flatMap((api) => [api.output, ...Object.keys(api.extra)]),
     reportsDir,
   );
   for (const api of manifest.apis) for (const finding of api.findings) console.error(formatFinding(finding));
   if (options.check) {
     console.log(`✓ ${manifest.apis.length} API(s) up to date`);
   } else {
-    for (const api of manifest.apis) console.log(`✓ ${api.name}: ${rel(api.output)} (unchanged)`);
+    for (const api of manifest.apis) {
+      for (const output of [api.output, ...Object.keys(api.extra)])
+        console.log(`✓ ${api.name}: ${rel(output)} (unchanged)`);
+    }
     if (reportsDir) console.log(lintReportsLine(reportsDir, manifest.apis.length));
   }
   return 0;
@@ -142,10 +146,10 @@ async function printAndWrite(results, check, verbose) {
   const ok = results.filter((r) => r.code !== undefined);
   if (check) {
     const stale = [];
-    for (const { api, code } of ok) {
-      const onDisk = await readFile(api.output, "utf8").catch(() => undefined);
-      if (onDisk === undefined) stale.push(`${rel(api.output)} (missing)`);
-      else if (onDisk !== code) stale.push(`${rel(api.output)} (differs from what the spec generates)`);
+    for (const { output, code } of ok.flatMap(outputsOf)) {
+      const onDisk = await readFile(output, "utf8").catch(() => undefined);
+      if (onDisk === undefined) stale.push(`${rel(output)} (missing)`);
+      else if (onDisk !== code) stale.push(`${rel(output)} (differs from what the spec generates)`);
     }
     if (stale.length > 0) {
       console.error(`✗ generated files are out of date; run \`npm run generate\`:\n  ${stale.join("\n  ")}`);
@@ -156,14 +160,25 @@ async function printAndWrite(results, check, verbose) {
   }
   // Outputs are written only after every API was built, each atomically: a failure anywhere
   // leaves the failed API's file untouched.
-  for (const { api, code } of ok) {
-    const onDisk = await readFile(api.output, "utf8").catch(() => undefined);
-    // A refused write (full disk, read-only folder) throws an OutputWriteError: exit 1, and
-    // nothing after it, reports included, is written.
-    if (onDisk !== code) await writeOutput(api.output, /** @type {string} */ (code));
-    console.log(`✓ ${api.name}: ${rel(api.output)}${onDisk === code ? " (unchanged)" : ""}`);
+  for (const result of ok) {
+    for (const { output, code } of outputsOf(result)) {
+      const onDisk = await readFile(output, "utf8").catch(() => undefined);
+      // A refused write (full disk, read-only folder) throws an OutputWriteError: exit 1, and
+      // nothing after it, reports included, is written.
+      if (onDisk !== code) await writeOutput(output, code);
+      console.log(`✓ ${result.api.name}: ${rel(output)}${onDisk === code ? " (unchanged)" : ""}`);
+    }
   }
   return failed ? 1 : 0;
+}
+
+/**
+ * Every file one built API writes: its types, then the other files generated from its spec.
+ * @param {BuildResult} result
+ * @returns {Array<{ output: string, code: string }>}
+ */
+function outputsOf(result) {
+  return [{ output: result.api.output, code: /** @type {string} */ (result.code) }, ...(result.extra ?? [])];
 }
 
 /** @param {Awaited<ReturnType<typeof import("../config/load.js").loadApis>>} loaded */

@@ -3,6 +3,7 @@
 // written here: the command decides what to do with the code.
 import { relative } from "node:path";
 import { bundleSpec } from "../compile/bundle.js";
+import { deriveRequestSchemas } from "../compile/request-schemas.js";
 import { compileTypeScript } from "../compile/typescript.js";
 import { lintApi } from "../lint/lint.js";
 import { describeSpecError } from "../read/spec-guard.js";
@@ -18,6 +19,8 @@ import { toolVersions } from "../versions.js";
  * @property {ApiEntry} api
  * @property {Finding[]} findings lint problems, errors and warnings
  * @property {string | undefined} code the generated TypeScript, absent when the API failed
+ * @property {Array<{ output: string, code: string }>} [extra] the other files generated from the
+ *   spec (the request schemas), written and checked with `code`
  * @property {string | undefined} failure why the API failed, when it did
  * @property {Set<string>} files every file the spec is made of (for watching)
  * @property {string | undefined} [stack] the stack of the error behind `failure` (printed with --verbose)
@@ -56,18 +59,27 @@ export async function buildApi(api, config, { cwd, configDir, settings }) {
   }
   let code;
   let bundled;
+  /** @type {Array<{ output: string, code: string }>} */
+  const extra = [];
+  const source = relative(configDir, api.root).split("\\").join("/");
   try {
     bundled = await bundleSpec(api.root, resolver);
     // The API's own options (config/load.js checked them), the rest left to openapi-typescript's defaults.
     code = await compileTypeScript(bundled.document, api.options);
+    if (api.requestSchemas !== undefined) {
+      const dereferenced = await bundleSpec(api.root, resolver, { dereference: true });
+      extra.push({
+        output: api.requestSchemas,
+        code: header(source, bundled.hash) + deriveRequestSchemas(dereferenced.document),
+      });
+    }
   } catch (error) {
     return failed(api, lint.findings(), describeSpecError(error, api.root, cwd), files, error);
   }
   resolver.cache.clear(); // positions come from each problem's own source text
   const findings = lint.findings();
   for (const file of bundled.files) files.add(file);
-  const source = relative(configDir, api.root).split("\\").join("/");
-  return { api, findings, code: header(source, bundled.hash) + code, failure: undefined, files };
+  return { api, findings, code: header(source, bundled.hash) + code, extra, failure: undefined, files };
 }
 
 /**
