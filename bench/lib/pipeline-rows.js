@@ -344,7 +344,7 @@ export async function pipelineRows({ projectRoot, quick, spec, runs, warmup, log
       title: "Row 1b: our fragment, first run (nothing cached)",
       rows: ["1b"],
       lines: [
-        `Input: ${fragment.description}. The candidate's compile cache (`NODE_COMPILE_CACHE`) is emptied before every run: it compiles every dependency from source and writes the cache before it exits.`,
+        `Input: ${fragment.description}. The candidate's compile cache (NODE_COMPILE_CACHE) is emptied before every run: it compiles every dependency from source and writes the cache before it exits.`,
         ...runLines(cmp, c, warmup),
       ],
     });
