@@ -166,18 +166,28 @@ async function primeCache(projectRoot, ws) {
 }
 
 /**
- * Whether both sides produced the same types (each file's leading banner comment aside): a check
+ * Whether both sides produced the same types, comments aside (each tool writes its own banner, and
+ * `generate` writes descriptions as the doc body, see scripts/lib/compile/comments.js): a check
  * that the comparison is of the same work, reported rather than enforced.
  * @param {Workspace} ws
  */
 async function sameTypes(ws) {
-  const strip = (/** @type {string} */ text) => text.replace(/^\/\*\*[\s\S]*?\*\/\s*/, "");
   const ours = await readFile(ws.output, "utf8").catch(() => undefined);
   const theirs = await readFile(join(ws.dir, "out", "baseline.ts"), "utf8").catch(() => undefined);
   if (ours === undefined || theirs === undefined) return "Outputs: one side wrote no file.";
-  return strip(ours) === strip(theirs)
-    ? `Outputs: the same TypeScript from both sides (${(ours.length / 1024).toFixed(0)} KB; banner comments aside).`
+  return (await withoutComments(ours)) === (await withoutComments(theirs))
+    ? `Outputs: the same TypeScript from both sides (${(ours.length / 1024).toFixed(0)} KB; comments aside).`
     : `Outputs: the TypeScript differs between the two sides (${(ours.length / 1024).toFixed(0)} KB vs ${(theirs.length / 1024).toFixed(0)} KB).`;
+}
+
+/**
+ * TypeScript source printed again without its comments.
+ * @param {string} text
+ */
+export async function withoutComments(text) {
+  const ts = (await import("typescript")).default;
+  const file = ts.createSourceFile("types.ts", text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  return ts.createPrinter({ removeComments: true }).printFile(file);
 }
 
 /** @type {Command} */
