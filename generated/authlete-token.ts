@@ -17,15 +17,16 @@ export interface paths {
         put?: never;
         /**
          * Process a token request
-         * @description Forwards a token request that a client sent to the authorization server's token endpoint.
          *
-         *     Authlete parses the form parameters, authenticates the client, checks the grant and, when
-         *     everything is in order, issues the tokens. The authorization server then acts on the
-         *     `action` of the response: for `OK` it returns `responseContent` to the client with HTTP
-         *     200, for `BAD_REQUEST` with 400, for `INVALID_CLIENT` with 401, for `INTERNAL_SERVER_ERROR`
-         *     with 500; for `PASSWORD` it authenticates the resource owner and calls
-         *     `/auth/token/issue` or `/auth/token/fail`; for `TOKEN_EXCHANGE`, `JWT_BEARER` and
-         *     `NATIVE_SSO` it applies its own policy.
+         * Forwards a token request that a client sent to the authorization server's token endpoint.
+         *
+         * Authlete parses the form parameters, authenticates the client, checks the grant and, when
+         * everything is in order, issues the tokens. The authorization server then acts on the
+         * `action` of the response: for `OK` it returns `responseContent` to the client with HTTP
+         * 200, for `BAD_REQUEST` with 400, for `INVALID_CLIENT` with 401, for `INTERNAL_SERVER_ERROR`
+         * with 500; for `PASSWORD` it authenticates the resource owner and calls
+         * `/auth/token/issue` or `/auth/token/fail`; for `TOKEN_EXCHANGE`, `JWT_BEARER` and
+         * `NATIVE_SSO` it applies its own policy.
          */
         post: operations["authTokenApi"];
         delete?: never;
@@ -45,13 +46,14 @@ export interface paths {
         put?: never;
         /**
          * Issue tokens for a password grant
-         * @description Completes a resource owner password credentials grant (RFC 6749, section 4.3) after the
-         *     authorization server has checked the user's credentials itself.
          *
-         *     `/auth/token` answers a password grant with the action `PASSWORD` and a `ticket`. The
-         *     authorization server authenticates `username` and `password` on its own and, when they are
-         *     right, calls this API with the ticket and the user's subject. For `OK` it returns
-         *     `responseContent` to the client with HTTP 200; for `INTERNAL_SERVER_ERROR` with 500.
+         * Completes a resource owner password credentials grant (RFC 6749, section 4.3) after the
+         * authorization server has checked the user's credentials itself.
+         *
+         * `/auth/token` answers a password grant with the action `PASSWORD` and a `ticket`. The
+         * authorization server authenticates `username` and `password` on its own and, when they are
+         * right, calls this API with the ticket and the user's subject. For `OK` it returns
+         * `responseContent` to the client with HTTP 200; for `INTERNAL_SERVER_ERROR` with 500.
          */
         post: operations["authTokenIssueApi"];
         delete?: never;
@@ -71,12 +73,13 @@ export interface paths {
         put?: never;
         /**
          * Reject a password grant
-         * @description Ends a resource owner password credentials grant with an error, after the authorization
-         *     server found the user's credentials wrong (or refused the request for another reason).
          *
-         *     Authlete builds the error response for the client. The authorization server acts on the
-         *     `action`: for `BAD_REQUEST` it returns `responseContent` to the client with HTTP 400, for
-         *     `INTERNAL_SERVER_ERROR` with 500.
+         * Ends a resource owner password credentials grant with an error, after the authorization
+         * server found the user's credentials wrong (or refused the request for another reason).
+         *
+         * Authlete builds the error response for the client. The authorization server acts on the
+         * `action`: for `BAD_REQUEST` it returns `responseContent` to the client with HTTP 400, for
+         * `INTERNAL_SERVER_ERROR` with 500.
          */
         post: operations["authTokenFailApi"];
         delete?: never;
@@ -96,16 +99,17 @@ export interface paths {
         put?: never;
         /**
          * Create an access token the authorization server decided on
-         * @description Issues an access token (and a refresh token, where the service allows one) that the
-         *     authorization server decided to grant on its own.
          *
-         *     `/auth/token` validates a token exchange (RFC 8693) or a JWT bearer grant (RFC 7523) only as
-         *     far as the specifications go and answers `TOKEN_EXCHANGE` or `JWT_BEARER`: whether the subject
-         *     token or assertion is acceptable, and for whom, is the authorization server's decision. Once
-         *     it has decided, it calls this API with the grant type, the client, the subject and the
-         *     scopes, and builds the token response (RFC 6749, section 5.1) from the answer itself: the
-         *     answer has no `responseContent`. To bind the token to the client's DPoP key (RFC 9449) or
-         *     mutual-TLS certificate (RFC 8705), pass `dpopKeyThumbprint` or `certificateThumbprint`.
+         * Issues an access token (and a refresh token, where the service allows one) that the
+         * authorization server decided to grant on its own.
+         *
+         * `/auth/token` validates a token exchange (RFC 8693) or a JWT bearer grant (RFC 7523) only as
+         * far as the specifications go and answers `TOKEN_EXCHANGE` or `JWT_BEARER`: whether the subject
+         * token or assertion is acceptable, and for whom, is the authorization server's decision. Once
+         * it has decided, it calls this API with the grant type, the client, the subject and the
+         * scopes, and builds the token response (RFC 6749, section 5.1) from the answer itself: the
+         * answer has no `responseContent`. To bind the token to the client's DPoP key (RFC 9449) or
+         * mutual-TLS certificate (RFC 8705), pass `dpopKeyThumbprint` or `certificateThumbprint`.
          */
         post: operations["authTokenCreateApi"];
         delete?: never;
@@ -125,15 +129,16 @@ export interface paths {
         put?: never;
         /**
          * Finish a Native SSO token request
-         * @description Builds the token response of OpenID Connect Native SSO for Mobile Apps 1.0: an ID token with
-         *     the `ds_hash` and `sid` claims, and the `device_secret`.
          *
-         *     `/auth/token` answers `NATIVE_SSO` to an authorization code or refresh token request that
-         *     asked for a device secret (the `device_sso` scope), and to a token exchange that presented
-         *     one, with `sessionId` and the tokens it issued. The authorization server checks that the
-         *     session is still valid and the device secret is bound to it (or generates a new device
-         *     secret), then calls this API. For `OK` it returns `responseContent` to the client with HTTP
-         *     200; for `INTERNAL_SERVER_ERROR` with 500; `CALLER_ERROR` means the call itself was wrong.
+         * Builds the token response of OpenID Connect Native SSO for Mobile Apps 1.0: an ID token with
+         * the `ds_hash` and `sid` claims, and the `device_secret`.
+         *
+         * `/auth/token` answers `NATIVE_SSO` to an authorization code or refresh token request that
+         * asked for a device secret (the `device_sso` scope), and to a token exchange that presented
+         * one, with `sessionId` and the tokens it issued. The authorization server checks that the
+         * session is still valid and the device secret is bound to it (or generates a new device
+         * secret), then calls this API. For `OK` it returns `responseContent` to the client with HTTP
+         * 200; for `INTERNAL_SERVER_ERROR` with 500; `CALLER_ERROR` means the call itself was wrong.
          */
         post: operations["nativeSsoApi"];
         delete?: never;
@@ -153,15 +158,16 @@ export interface paths {
         put?: never;
         /**
          * Reissue an ID token in a refresh token response
-         * @description Builds a token response that carries a new ID token along with the new access and refresh
-         *     tokens (OpenID Connect Core 1.0, section 12.2).
          *
-         *     `/auth/token` answers a refresh token request with `ID_TOKEN_REISSUABLE` when an ID token
-         *     could be issued again; its `responseContent` is a complete response without one. An
-         *     authorization server that wants to reissue the ID token calls this API with the tokens that
-         *     call issued, optionally with fresh claims. For `OK` it returns `responseContent` to the
-         *     client with HTTP 200; for `INTERNAL_SERVER_ERROR` with 500; `CALLER_ERROR` means the call
-         *     itself was wrong.
+         * Builds a token response that carries a new ID token along with the new access and refresh
+         * tokens (OpenID Connect Core 1.0, section 12.2).
+         *
+         * `/auth/token` answers a refresh token request with `ID_TOKEN_REISSUABLE` when an ID token
+         * could be issued again; its `responseContent` is a complete response without one. An
+         * authorization server that wants to reissue the ID token calls this API with the tokens that
+         * call issued, optionally with fresh claims. For `OK` it returns `responseContent` to the
+         * client with HTTP 200; for `INTERNAL_SERVER_ERROR` with 500; `CALLER_ERROR` means the call
+         * itself was wrong.
          */
         post: operations["idTokenReissueApi"];
         delete?: never;
@@ -176,102 +182,105 @@ export interface components {
     schemas: {
         /**
          * Property
-         * @description An extra property attached to an access token (see Authlete's "Extra Properties" guide).
-         *     A hidden property is kept by Authlete but left out of the token response sent to the client
-         *     and out of introspection responses for resource servers.
+         *
+         * An extra property attached to an access token (see Authlete's "Extra Properties" guide).
+         * A hidden property is kept by Authlete but left out of the token response sent to the client
+         * and out of introspection responses for resource servers.
          */
         Property: {
             /**
-             * @description The property name.
+             * The property name.
              * @example example_parameter
              */
             key: string;
             /**
-             * @description The property value.
+             * The property value.
              * @example example_value
              */
             value: string;
             /**
-             * @description `true` to keep the property out of responses sent to the client. Defaults to `false`.
+             * `true` to keep the property out of responses sent to the client. Defaults to `false`.
              * @default false
              */
             hidden?: boolean;
         };
         /**
          * CimdOptions
-         * @description Per-call settings for OAuth Client ID Metadata Documents (CIMD), where the client ID is an
-         *     `https` URL that points to the client's metadata. A flag set to `true` here wins over the
-         *     service's own setting for this call only; leaving it out keeps the service's setting. The
-         *     flags matter only when the service supports CIMD and the client ID is resolved that way.
+         *
+         * Per-call settings for OAuth Client ID Metadata Documents (CIMD), where the client ID is an
+         * `https` URL that points to the client's metadata. A flag set to `true` here wins over the
+         * service's own setting for this call only; leaving it out keeps the service's setting. The
+         * flags matter only when the service supports CIMD and the client ID is resolved that way.
          */
         CimdOptions: {
             /**
-             * @description Fetch the metadata document again even when the copy Authlete cached (per HTTP caching
-             *     rules) is still fresh. Metadata is fetched only by the first request of a flow.
+             * Fetch the metadata document again even when the copy Authlete cached (per HTTP caching
+             * rules) is still fresh. Metadata is fetched only by the first request of a flow.
              * @example false
              */
             alwaysRetrieved?: boolean;
             /**
-             * @description Accept `http` client IDs as well as `https` ones. Meant for development; do not turn it on
-             *     in production unless the service restricts CIMD to an allowlist.
+             * Accept `http` client IDs as well as `https` ones. Meant for development; do not turn it on
+             * in production unless the service restricts CIMD to an allowlist.
              * @example false
              */
             httpPermitted?: boolean;
             /**
-             * @description Accept client IDs with a query component, which the CIMD draft discourages and Authlete refuses by default.
+             * Accept client IDs with a query component, which the CIMD draft discourages and Authlete refuses by default.
              * @example false
              */
             queryPermitted?: boolean;
         };
         /**
          * TokenRequest
-         * @description What the authorization server forwards to Authlete from a token request it received.
-         *     Only `parameters` is required; the other fields carry what the token endpoint saw outside
-         *     the form body (HTTP headers, the TLS client certificate) or policy the authorization server
-         *     wants applied to the tokens issued by this call.
+         *
+         * What the authorization server forwards to Authlete from a token request it received.
+         * Only `parameters` is required; the other fields carry what the token endpoint saw outside
+         * the form body (HTTP headers, the TLS client certificate) or policy the authorization server
+         * wants applied to the tokens issued by this call.
          */
         TokenRequest: {
             /**
-             * @description The form parameters of the token request exactly as the client sent them: the whole
-             *     `application/x-www-form-urlencoded` entity body, not re-encoded. An empty body is sent
-             *     as the empty string.
+             * The form parameters of the token request exactly as the client sent them: the whole
+             * `application/x-www-form-urlencoded` entity body, not re-encoded. An empty body is sent
+             * as the empty string.
              * @example grant_type=authorization_code&code=Xv_su944auuBgc5mfUnxXayiiQU9Z4-T_Yae_UfExmo&redirect_uri=https%3A%2F%2Fclient.example.org%2Fcb
              */
             parameters: string;
             /**
-             * @description The client ID taken from the `Authorization: Basic` header (client_secret_basic, RFC 6749
-             *     section 2.3.1), already decoded. Leave it out when the client did not use Basic
-             *     authentication: a client ID in the form body is read from `parameters`.
+             * The client ID taken from the `Authorization: Basic` header (client_secret_basic, RFC 6749
+             * section 2.3.1), already decoded. Leave it out when the client did not use Basic
+             * authentication: a client ID in the form body is read from `parameters`.
              * @example 26478243745571
              */
             clientId?: string;
             /**
-             * @description The client secret taken from the `Authorization: Basic` header, already decoded. It is a
-             *     credential: never log it.
+             * The client secret taken from the `Authorization: Basic` header, already decoded. It is a
+             * credential: never log it.
              * @example gXz97ISgLs4HuXwOZWch8GEmgL4YMvUJwu3er_kDVVGcA0UOhA9avLPbEmoeZdagi9yC_-tEiT2BdRyH9dbrQQ
              */
             clientSecret?: string;
             /**
-             * @description The client's own (leaf) certificate from the mutual-TLS connection, in PEM format. Needed
-             *     for tls_client_auth / self_signed_tls_client_auth (RFC 8705) and for certificate-bound
-             *     access tokens.
+             * The client's own (leaf) certificate from the mutual-TLS connection, in PEM format. Needed
+             * for tls_client_auth / self_signed_tls_client_auth (RFC 8705) and for certificate-bound
+             * access tokens.
              * @example -----BEGIN CERTIFICATE-----
              *     MIIBszCCAVmgAwIBAgIUYp...
              *     -----END CERTIFICATE-----
              */
             clientCertificate?: string;
             /**
-             * @description The rest of the certificate chain the client presented, one PEM string per certificate,
-             *     leaf excluded (the leaf goes in `clientCertificate`). Authlete's API takes an array of
-             *     strings here; the single string type shown in some generated SDK documentation is wrong.
+             * The rest of the certificate chain the client presented, one PEM string per certificate,
+             * leaf excluded (the leaf goes in `clientCertificate`). Authlete's API takes an array of
+             * strings here; the single string type shown in some generated SDK documentation is wrong.
              * @example [
              *       "-----BEGIN CERTIFICATE-----\nMIIBtjCCAVugAwIBAgIUQm...\n-----END CERTIFICATE-----"
              *     ]
              */
             clientCertificatePath?: string[];
             /**
-             * @description Extra properties to attach to the access token issued by this call (see Authlete's
-             *     "Extra Properties" guide), as an array of `{ key, value, hidden }` objects.
+             * Extra properties to attach to the access token issued by this call (see Authlete's
+             * "Extra Properties" guide), as an array of `{ key, value, hidden }` objects.
              * @example [
              *       {
              *         "key": "example_parameter",
@@ -286,112 +295,118 @@ export interface components {
              */
             properties?: components["schemas"]["Property"][];
             /**
-             * @description The value of the `DPoP` HTTP header of the token request: a signed proof-of-possession JWT
-             *     that carries the client's public key (RFC 9449).
+             * The value of the `DPoP` HTTP header of the token request: a signed proof-of-possession JWT
+             * that carries the client's public key (RFC 9449).
              * @example eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVTMjU2In0.eyJodG0iOiJQT1NUIn0.signature
              */
             dpop?: string;
             /**
-             * @description The HTTP method of the token request, checked against the `htm` claim of the DPoP proof.
-             *     Authlete assumes `POST` when it is left out.
+             * The HTTP method of the token request, checked against the `htm` claim of the DPoP proof.
+             * Authlete assumes `POST` when it is left out.
              * @example POST
              */
             htm?: string;
             /**
              * Format: uri
-             * @description The URL of the token endpoint, checked against the `htu` claim of the DPoP proof. Authlete
-             *     uses the service's `tokenEndpoint` when it is left out.
+             *
+             * The URL of the token endpoint, checked against the `htu` claim of the DPoP proof. Authlete
+             * uses the service's `tokenEndpoint` when it is left out.
              * @example https://server.example.com/token
              */
             htu?: string;
             /**
-             * @description The value the access token issued by this call should have, for authorization servers that
-             *     mint their own token strings. Authlete generates one when it is left out.
+             * The value the access token issued by this call should have, for authorization servers that
+             * mint their own token strings. Authlete generates one when it is left out.
              * @example Z5a40U6dWvw2gMoCOAFbZcM85q4HC0Z--0YKD9-Nf6Q
              */
             accessToken?: string;
             /**
-             * @description A JSON object, as a string, whose members are added to the payload of the access token when
-             *     the service issues JWT access tokens.
+             * A JSON object, as a string, whose members are added to the payload of the access token when
+             * the service issues JWT access tokens.
              * @example {"tenant":"acme","roles":["admin"]}
              */
             jwtAtClaims?: string;
             /**
-             * @description The value of the `OAuth-Client-Attestation` HTTP header (OAuth 2.0 Attestation-Based Client
-             *     Authentication), passed through as received.
+             * The value of the `OAuth-Client-Attestation` HTTP header (OAuth 2.0 Attestation-Based Client
+             * Authentication), passed through as received.
              * @example eyJ0eXAiOiJvYXV0aC1jbGllbnQtYXR0ZXN0YXRpb24rand0IiwiYWxnIjoiRVMyNTYifQ.eyJzdWIiOiJjbGllbnQifQ.signature
              */
             oauthClientAttestation?: string;
             /**
-             * @description The value of the `OAuth-Client-Attestation-PoP` HTTP header, passed through as received.
+             * The value of the `OAuth-Client-Attestation-PoP` HTTP header, passed through as received.
              * @example eyJ0eXAiOiJvYXV0aC1jbGllbnQtYXR0ZXN0YXRpb24tcG9wK2p3dCIsImFsZyI6IkVTMjU2In0.eyJqdGkiOiIxIn0.signature
              */
             oauthClientAttestationPop?: string;
             /**
              * Format: int64
-             * @description Lifetime, in seconds, of the access token issued by this call. Used only when positive;
-             *     otherwise the service or client setting applies.
+             *
+             * Lifetime, in seconds, of the access token issued by this call. Used only when positive;
+             * otherwise the service or client setting applies.
              * @example 3600
              */
             accessTokenDuration?: number;
             /**
              * Format: int64
-             * @description Lifetime, in seconds, of the refresh token issued by this call. Used only when positive;
-             *     otherwise the service or client setting applies.
+             *
+             * Lifetime, in seconds, of the refresh token issued by this call. Used only when positive;
+             * otherwise the service or client setting applies.
              * @example 86400
              */
             refreshTokenDuration?: number;
             /**
-             * @description `true` to make Authlete require a `nonce` claim in the DPoP proof for this request, even if
-             *     the service does not require DPoP nonces in general.
+             * `true` to make Authlete require a `nonce` claim in the DPoP proof for this request, even if
+             * the service does not require DPoP nonces in general.
              * @example true
              */
             dpopNonceRequired?: boolean;
             /**
-             * @description Settings for OAuth Client ID Metadata Documents that apply to this call only, over the
-             *     service's own settings.
+             * Settings for OAuth Client ID Metadata Documents that apply to this call only, over the
+             * service's own settings.
              */
             cimdOptions?: components["schemas"]["CimdOptions"];
         };
         /**
          * GrantType
-         * @description A grant type as Authlete names it: the `grant_type` of the token request (RFC 6749, section
-         *     4), or the flow that issued a token.
+         *
+         * A grant type as Authlete names it: the `grant_type` of the token request (RFC 6749, section
+         * 4), or the flow that issued a token.
          * @example TOKEN_EXCHANGE
          * @enum {string}
          */
         GrantType: "AUTHORIZATION_CODE" | "IMPLICIT" | "PASSWORD" | "CLIENT_CREDENTIALS" | "REFRESH_TOKEN" | "CIBA" | "DEVICE_CODE" | "TOKEN_EXCHANGE" | "JWT_BEARER" | "PRE_AUTHORIZED_CODE";
         /**
          * TokenType
-         * @description A token type of OAuth 2.0 Token Exchange (RFC 8693, section 3), as Authlete names it in its
-         *     responses: the short name, not the `urn:ietf:params:oauth:token-type:*` URI the client sent.
-         *     `JWT` stands for `urn:ietf:params:oauth:token-type:jwt`, `ACCESS_TOKEN` for
-         *     `...:access_token`, and so on. Authlete may add values: treat an unknown one as unsupported.
+         *
+         * A token type of OAuth 2.0 Token Exchange (RFC 8693, section 3), as Authlete names it in its
+         * responses: the short name, not the `urn:ietf:params:oauth:token-type:*` URI the client sent.
+         * `JWT` stands for `urn:ietf:params:oauth:token-type:jwt`, `ACCESS_TOKEN` for
+         * `...:access_token`, and so on. Authlete may add values: treat an unknown one as unsupported.
          * @example ACCESS_TOKEN
          * @enum {string}
          */
         TokenType: "JWT" | "ACCESS_TOKEN" | "REFRESH_TOKEN" | "ID_TOKEN" | "SAML1" | "SAML2" | "DEVICE_SECRET" | "DEVICE_CODE" | "TOKEN_EXCHANGE" | "JWT_BEARER";
         /**
          * AuthorizationDetailsElement
-         * @description One object of an `authorization_details` array (OAuth 2.0 Rich Authorization Requests,
-         *     RFC 9396, section 2). The common members are typed here; whatever else the object carries,
-         *     specific to its `type`, comes as a JSON string in `otherFields`.
+         *
+         * One object of an `authorization_details` array (OAuth 2.0 Rich Authorization Requests,
+         * RFC 9396, section 2). The common members are typed here; whatever else the object carries,
+         * specific to its `type`, comes as a JSON string in `otherFields`.
          */
         AuthorizationDetailsElement: {
             /**
-             * @description What kind of authorization this object describes; it decides which other members apply.
+             * What kind of authorization this object describes; it decides which other members apply.
              * @example payment_initiation
              */
             type: string;
             /**
-             * @description The resources or resource servers the authorization is for, typically URIs.
+             * The resources or resource servers the authorization is for, typically URIs.
              * @example [
              *       "https://example.com/payments"
              *     ]
              */
             locations?: string[];
             /**
-             * @description What the client may do at the resource, in the resource's own terms.
+             * What the client may do at the resource, in the resource's own terms.
              * @example [
              *       "initiate",
              *       "status"
@@ -399,39 +414,40 @@ export interface components {
              */
             actions?: string[];
             /**
-             * @description The kinds of data the client asks to reach.
+             * The kinds of data the client asks to reach.
              * @example [
              *       "transactions"
              *     ]
              */
             dataTypes?: string[];
             /**
-             * @description One specific resource at the API, by its identifier.
+             * One specific resource at the API, by its identifier.
              * @example account-1234
              */
             identifier?: string;
             /**
-             * @description The levels or kinds of privilege asked for at the resource.
+             * The levels or kinds of privilege asked for at the resource.
              * @example [
              *       "read"
              *     ]
              */
             privileges?: string[];
             /**
-             * @description The members of the object that are not listed above, as a JSON object serialized to a
-             *     string (Authlete does not interpret them).
+             * The members of the object that are not listed above, as a JSON object serialized to a
+             * string (Authlete does not interpret them).
              * @example {"instructedAmount":{"currency":"EUR","amount":"123.50"}}
              */
             otherFields?: string;
         };
         /**
          * AuthzDetails
-         * @description The authorization details (RFC 9396) bound to the tokens, as Authlete wraps them: the
-         *     `authorization_details` array of the original request is in `elements`.
+         *
+         * The authorization details (RFC 9396) bound to the tokens, as Authlete wraps them: the
+         * `authorization_details` array of the original request is in `elements`.
          */
         AuthzDetails: {
             /**
-             * @description The objects of the `authorization_details` array, in order.
+             * The objects of the `authorization_details` array, in order.
              * @example [
              *       {
              *         "type": "payment_initiation",
@@ -448,35 +464,37 @@ export interface components {
         };
         /**
          * TokenInfo
-         * @description What Authlete knows about a token that a token exchange request presented
-         *     (`subject_token` or `actor_token`, RFC 8693 section 2.1) when the token was issued by this
-         *     same service: its client, its user, its scopes and its lifetime. The authorization server's
-         *     exchange policy (who may act for whom, which scopes carry over) is built on it.
+         *
+         * What Authlete knows about a token that a token exchange request presented
+         * (`subject_token` or `actor_token`, RFC 8693 section 2.1) when the token was issued by this
+         * same service: its client, its user, its scopes and its lifetime. The authorization server's
+         * exchange policy (who may act for whom, which scopes carry over) is built on it.
          */
         TokenInfo: {
             /**
              * Format: int64
-             * @description Authlete's numeric ID of the client the token was issued to.
+             *
+             * Authlete's numeric ID of the client the token was issued to.
              * @example 26478243745571
              */
             clientId?: number;
             /**
-             * @description That client's ID alias, when it has one.
+             * That client's ID alias, when it has one.
              * @example my-client
              */
             clientIdAlias?: string;
             /**
-             * @description `true` when the client asked for the token under its alias.
+             * `true` when the client asked for the token under its alias.
              * @example false
              */
             clientIdAliasUsed?: boolean;
             /**
-             * @description The user the token was issued for; absent for a token of the client credentials grant.
+             * The user the token was issued for; absent for a token of the client credentials grant.
              * @example john
              */
             subject?: string;
             /**
-             * @description The scopes of the token, by name.
+             * The scopes of the token, by name.
              * @example [
              *       "openid",
              *       "profile"
@@ -485,242 +503,257 @@ export interface components {
             scopes?: string[];
             /**
              * Format: int64
-             * @description When the token expires, in milliseconds since the Unix epoch.
+             *
+             * When the token expires, in milliseconds since the Unix epoch.
              * @example 1764318600000
              */
             expiresAt?: number;
-            /** @description The extra properties attached to the token. */
+            /** The extra properties attached to the token. */
             properties?: components["schemas"]["Property"][];
             /**
-             * @description The resources the token is meant for (RFC 8707).
+             * The resources the token is meant for (RFC 8707).
              * @example [
              *       "https://api.example.com"
              *     ]
              */
             resources?: string[];
-            /** @description The authorization details (RFC 9396) bound to the token. */
+            /** The authorization details (RFC 9396) bound to the token. */
             authorizationDetails?: components["schemas"]["AuthzDetails"];
             /**
              * Format: uri
-             * @description The client's entity ID (OpenID Federation 1.0), when it has one.
+             *
+             * The client's entity ID (OpenID Federation 1.0), when it has one.
              * @example https://client.example.org
              */
             clientEntityId?: string;
             /**
-             * @description `true` when the client asked for the token under its entity ID.
+             * `true` when the client asked for the token under its entity ID.
              * @example false
              */
             clientEntityIdUsed?: boolean;
             /**
              * Format: uri
-             * @description Where the client's metadata was fetched from, when it was resolved through a Client ID Metadata Document.
+             *
+             * Where the client's metadata was fetched from, when it was resolved through a Client ID Metadata Document.
              * @example https://client.example.org/metadata.json
              */
             metadataDocumentLocation?: string;
             /**
-             * @description `true` when the client's metadata came from a Client ID Metadata Document rather than from Authlete's database.
+             * `true` when the client's metadata came from a Client ID Metadata Document rather than from Authlete's database.
              * @example false
              */
             metadataDocumentUsed?: boolean;
         };
         /**
          * Pair
-         * @description A key and a value: one of the free-form attributes a service or a client is given in its
-         *     Authlete configuration (for example a tenant or a tier), handed back so the authorization
-         *     server can apply its own policy without a second API call.
+         *
+         * A key and a value: one of the free-form attributes a service or a client is given in its
+         * Authlete configuration (for example a tenant or a tier), handed back so the authorization
+         * server can apply its own policy without a second API call.
          */
         Pair: {
             /**
-             * @description The attribute's name.
+             * The attribute's name.
              * @example tenant
              */
             key?: string;
             /**
-             * @description The attribute's value.
+             * The attribute's value.
              * @example acme
              */
             value?: string;
         };
         /**
          * TokenResponse
-         * @description Authlete's answer to a token request. Read `action` first; which other fields are set depends
-         *     on it. Authlete leaves out, or sends as `null`, every field that does not apply, so all
-         *     fields but `resultCode`, `resultMessage` and `action` accept `null`.
+         *
+         * Authlete's answer to a token request. Read `action` first; which other fields are set depends
+         * on it. Authlete leaves out, or sends as `null`, every field that does not apply, so all
+         * fields but `resultCode`, `resultMessage` and `action` accept `null`.
          */
         TokenResponse: {
-            /** @description A code that identifies the result of the call, such as `A050001`. */
+            /** A code that identifies the result of the call, such as `A050001`. */
             resultCode: string;
-            /** @description A short human-readable explanation of the result, prefixed with the result code. */
+            /** A short human-readable explanation of the result, prefixed with the result code. */
             resultMessage: string;
             /**
-             * @description What the authorization server must do next. Authlete may add values in later versions: treat an unknown value as a server error.
+             * What the authorization server must do next. Authlete may add values in later versions: treat an unknown value as a server error.
              * @enum {string}
              */
             action: "INTERNAL_SERVER_ERROR" | "INVALID_CLIENT" | "BAD_REQUEST" | "PASSWORD" | "OK" | "TOKEN_EXCHANGE" | "JWT_BEARER" | "NATIVE_SSO" | "ID_TOKEN_REISSUABLE";
-            /** @description The body to send back to the client: a JSON token response for `OK` and `ID_TOKEN_REISSUABLE`, a JSON error object (RFC 6749 section 5.2) for the error actions. */
+            /** The body to send back to the client: a JSON token response for `OK` and `ID_TOKEN_REISSUABLE`, a JSON error object (RFC 6749 section 5.2) for the error actions. */
             responseContent?: string | null;
-            /** @description The `username` form parameter, present when `action` is `PASSWORD`. */
+            /** The `username` form parameter, present when `action` is `PASSWORD`. */
             username?: string | null;
-            /** @description The `password` form parameter, present when `action` is `PASSWORD`. It is a credential: never log it. */
+            /** The `password` form parameter, present when `action` is `PASSWORD`. It is a credential: never log it. */
             password?: string | null;
-            /** @description The ticket to pass to `/auth/token/issue` or `/auth/token/fail` when `action` is `PASSWORD`. */
+            /** The ticket to pass to `/auth/token/issue` or `/auth/token/fail` when `action` is `PASSWORD`. */
             ticket?: string | null;
-            /** @description The access token issued by this call. */
+            /** The access token issued by this call. */
             accessToken?: string | null;
             /**
              * Format: int64
-             * @description When the access token expires, in milliseconds since the Unix epoch.
+             *
+             * When the access token expires, in milliseconds since the Unix epoch.
              */
             accessTokenExpiresAt?: number | null;
             /**
              * Format: int64
-             * @description Lifetime of the access token, in seconds.
+             *
+             * Lifetime of the access token, in seconds.
              */
             accessTokenDuration?: number | null;
-            /** @description The refresh token issued by this call, if any. */
+            /** The refresh token issued by this call, if any. */
             refreshToken?: string | null;
             /**
              * Format: int64
-             * @description When the refresh token expires, in milliseconds since the Unix epoch.
+             *
+             * When the refresh token expires, in milliseconds since the Unix epoch.
              */
             refreshTokenExpiresAt?: number | null;
             /**
              * Format: int64
-             * @description Lifetime of the refresh token, in seconds.
+             *
+             * Lifetime of the refresh token, in seconds.
              */
             refreshTokenDuration?: number | null;
-            /** @description The ID token issued by this call (OpenID Connect authorization code flow with the `openid` scope). */
+            /** The ID token issued by this call (OpenID Connect authorization code flow with the `openid` scope). */
             idToken?: string | null;
-            /** @description The grant type of the token request, as Authlete names it. */
+            /** The grant type of the token request, as Authlete names it. */
             grantType?: components["schemas"]["GrantType"] | null;
             /**
              * Format: int64
-             * @description Authlete's numeric ID of the client.
+             *
+             * Authlete's numeric ID of the client.
              */
             clientId?: number | null;
-            /** @description The client ID alias, when the client has one. */
+            /** The client ID alias, when the client has one. */
             clientIdAlias?: string | null;
-            /** @description `true` when the client identified itself with its alias. */
+            /** `true` when the client identified itself with its alias. */
             clientIdAliasUsed?: boolean | null;
-            /** @description The resource owner the tokens belong to; `null` for the client credentials grant. */
+            /** The resource owner the tokens belong to; `null` for the client credentials grant. */
             subject?: string | null;
-            /** @description The scopes of the access token. */
+            /** The scopes of the access token. */
             scopes?: string[] | null;
-            /** @description The extra properties attached to the access token. */
+            /** The extra properties attached to the access token. */
             properties?: components["schemas"]["Property"][] | null;
-            /** @description The access token in JWT form, when the service issues JWT access tokens. */
+            /** The access token in JWT form, when the service issues JWT access tokens. */
             jwtAccessToken?: string | null;
-            /** @description The `resource` parameters of the token request (RFC 8707). */
+            /** The `resource` parameters of the token request (RFC 8707). */
             resources?: string[] | null;
-            /** @description The resources the access token is meant for (RFC 8707). */
+            /** The resources the access token is meant for (RFC 8707). */
             accessTokenResources?: string[] | null;
             /**
-             * @description The client authentication method performed at the token endpoint.
+             * The client authentication method performed at the token endpoint.
              * @enum {string|null}
              */
             clientAuthMethod?: "NONE" | "CLIENT_SECRET_BASIC" | "CLIENT_SECRET_POST" | "CLIENT_SECRET_JWT" | "PRIVATE_KEY_JWT" | "TLS_CLIENT_AUTH" | "SELF_SIGNED_TLS_CLIENT_AUTH" | "ATTEST_JWT_CLIENT_AUTH" | null;
-            /** @description The `grant_id` of Grant Management for OAuth 2.0, when used. */
+            /** The `grant_id` of Grant Management for OAuth 2.0, when used. */
             grantId?: string | null;
-            /** @description The `audience` parameters of a token exchange request (RFC 8693). */
+            /** The `audience` parameters of a token exchange request (RFC 8693). */
             audiences?: string[] | null;
-            /** @description The `requested_token_type` of a token exchange request. */
+            /** The `requested_token_type` of a token exchange request. */
             requestedTokenType?: components["schemas"]["TokenType"] | null;
-            /** @description The `subject_token` of a token exchange request. */
+            /** The `subject_token` of a token exchange request. */
             subjectToken?: string | null;
-            /** @description The `subject_token_type` of a token exchange request. */
+            /** The `subject_token_type` of a token exchange request. */
             subjectTokenType?: components["schemas"]["TokenType"] | null;
-            /** @description What Authlete knows about the `subject_token` of a token exchange request, when this service issued it. */
+            /** What Authlete knows about the `subject_token` of a token exchange request, when this service issued it. */
             subjectTokenInfo?: components["schemas"]["TokenInfo"] | null;
-            /** @description The `actor_token` of a token exchange request. */
+            /** The `actor_token` of a token exchange request. */
             actorToken?: string | null;
-            /** @description The `actor_token_type` of a token exchange request. */
+            /** The `actor_token_type` of a token exchange request. */
             actorTokenType?: components["schemas"]["TokenType"] | null;
-            /** @description What Authlete knows about the `actor_token` of a token exchange request, when this service issued it. */
+            /** What Authlete knows about the `actor_token` of a token exchange request, when this service issued it. */
             actorTokenInfo?: components["schemas"]["TokenInfo"] | null;
-            /** @description The `assertion` of a JWT bearer grant request (RFC 7523). */
+            /** The `assertion` of a JWT bearer grant request (RFC 7523). */
             assertion?: string | null;
-            /** @description `true` when the request used the previous refresh token, still accepted for a short time after rotation. */
+            /** `true` when the request used the previous refresh token, still accepted for a short time after rotation. */
             previousRefreshTokenUsed?: boolean | null;
-            /** @description The nonce the client must put in its next DPoP proof; send it as the `DPoP-Nonce` response header. */
+            /** The nonce the client must put in its next DPoP proof; send it as the `DPoP-Nonce` response header. */
             dpopNonce?: string | null;
-            /** @description The scopes of the refresh token. */
+            /** The scopes of the refresh token. */
             refreshTokenScopes?: string[] | null;
-            /** @description The ID of the user's authentication session tied to the tokens (OpenID Connect Native SSO). */
+            /** The ID of the user's authentication session tied to the tokens (OpenID Connect Native SSO). */
             sessionId?: string | null;
-            /** @description The `device_secret` presented in a Native SSO token exchange request. */
+            /** The `device_secret` presented in a Native SSO token exchange request. */
             deviceSecret?: string | null;
-            /** @description The hash of the device secret, for Native SSO. */
+            /** The hash of the device secret, for Native SSO. */
             deviceSecretHash?: string | null;
-            /** @description The entity ID of the client (OpenID Federation), when the client has one. */
+            /** The entity ID of the client (OpenID Federation), when the client has one. */
             clientEntityId?: string | null;
-            /** @description `true` when the client identified itself with its entity ID. */
+            /** `true` when the client identified itself with its entity ID. */
             clientEntityIdUsed?: boolean | null;
-            /** @description The authorization details (RFC 9396) bound to the access token. */
+            /** The authorization details (RFC 9396) bound to the access token. */
             authorizationDetails?: components["schemas"]["AuthzDetails"] | null;
-            /** @description The attributes of the service, as configured in Authlete. */
+            /** The attributes of the service, as configured in Authlete. */
             serviceAttributes?: components["schemas"]["Pair"][] | null;
-            /** @description The attributes of the client, as configured in Authlete. */
+            /** The attributes of the client, as configured in Authlete. */
             clientAttributes?: components["schemas"]["Pair"][] | null;
             /**
              * Format: uri
-             * @description Where the client's metadata was fetched from, when it was resolved through a Client ID Metadata Document.
+             *
+             * Where the client's metadata was fetched from, when it was resolved through a Client ID Metadata Document.
              */
             metadataDocumentLocation?: string | null;
-            /** @description `true` when the client's metadata came from a Client ID Metadata Document rather than from Authlete's database. */
+            /** `true` when the client's metadata came from a Client ID Metadata Document rather than from Authlete's database. */
             metadataDocumentUsed?: boolean | null;
-            /** @description Claims to add to the ID token, as a JSON object serialized to a string. */
+            /** Claims to add to the ID token, as a JSON object serialized to a string. */
             additionalClaims?: string | null;
-            /** @description The `c_nonce` (OpenID for Verifiable Credential Issuance) the wallet must use in its next credential request's proof. */
+            /** The `c_nonce` (OpenID for Verifiable Credential Issuance) the wallet must use in its next credential request's proof. */
             cnonce?: string | null;
             /**
              * Format: int64
-             * @description When the `c_nonce` expires, in milliseconds since the Unix epoch.
+             *
+             * When the `c_nonce` expires, in milliseconds since the Unix epoch.
              */
             cnonceExpiresAt?: number | null;
             /**
              * Format: int64
-             * @description Lifetime of the `c_nonce`, in seconds.
+             *
+             * Lifetime of the `c_nonce`, in seconds.
              */
             cnonceDuration?: number | null;
-            /** @description The names of the claims the original authorization request asked to have in ID tokens. */
+            /** The names of the claims the original authorization request asked to have in ID tokens. */
             requestedIdTokenClaims?: string[] | null;
         };
         /**
          * Result
-         * @description The result of an Authlete API call that did not complete (the error body of 4xx and 5xx responses).
+         *
+         * The result of an Authlete API call that did not complete (the error body of 4xx and 5xx responses).
          */
         Result: {
             /**
-             * @description A code that identifies the result, such as `A001201`.
+             * A code that identifies the result, such as `A001201`.
              * @example A001201
              */
             resultCode: string;
             /**
-             * @description A short human-readable explanation, prefixed with the result code.
+             * A short human-readable explanation, prefixed with the result code.
              * @example [A001201] /auth/token API: The request does not contain the required parameter "parameters".
              */
             resultMessage: string;
         };
         /**
          * TokenIssueRequest
-         * @description What the authorization server sends to `/auth/token/issue` once it has authenticated the
-         *     resource owner of a password grant: the ticket `/auth/token` handed out, the user's subject,
-         *     and optionally policy for the tokens about to be issued.
+         *
+         * What the authorization server sends to `/auth/token/issue` once it has authenticated the
+         * resource owner of a password grant: the ticket `/auth/token` handed out, the user's subject,
+         * and optionally policy for the tokens about to be issued.
          */
         TokenIssueRequest: {
             /**
-             * @description The `ticket` of the `/auth/token` response whose action was `PASSWORD`.
+             * The `ticket` of the `/auth/token` response whose action was `PASSWORD`.
              * @example 5TmlI4qZKXwBDY6ZRftbE8Bu4Eb6zbhq4W1P5Hp8wXg
              */
             ticket: string;
             /**
-             * @description The unique, stable identifier of the user the credentials belong to. It becomes the `sub`
-             *     of the tokens, so use the account ID, not the login name the user typed.
+             * The unique, stable identifier of the user the credentials belong to. It becomes the `sub`
+             * of the tokens, so use the account ID, not the login name the user typed.
              * @example john
              */
             subject: string;
             /**
-             * @description Extra properties to attach to the access token (see Authlete's "Extra Properties" guide).
+             * Extra properties to attach to the access token (see Authlete's "Extra Properties" guide).
              * @example [
              *       {
              *         "key": "example_parameter",
@@ -730,130 +763,140 @@ export interface components {
              */
             properties?: components["schemas"]["Property"][];
             /**
-             * @description A JSON object, as a string, whose members are added to the payload of the access token when
-             *     the service issues JWT access tokens.
+             * A JSON object, as a string, whose members are added to the payload of the access token when
+             * the service issues JWT access tokens.
              * @example {"tenant":"acme"}
              */
             jwtAtClaims?: string;
             /**
-             * @description The value the access token should have, for authorization servers that mint their own token
-             *     strings. Authlete generates one when it is left out.
+             * The value the access token should have, for authorization servers that mint their own token
+             * strings. Authlete generates one when it is left out.
              * @example H0gg2Dvy6Qmi3ZbuIU6kUKlNNZkC4sZ9AF4hsAPYXHA
              */
             accessToken?: string;
             /**
              * Format: int64
-             * @description Lifetime, in seconds, of the access token issued by this call. Used only when positive;
-             *     otherwise the service or client setting applies.
+             *
+             * Lifetime, in seconds, of the access token issued by this call. Used only when positive;
+             * otherwise the service or client setting applies.
              * @example 3600
              */
             accessTokenDuration?: number;
             /**
              * Format: int64
-             * @description Lifetime, in seconds, of the refresh token issued by this call, if one is issued. Used only
-             *     when positive; otherwise the service or client setting applies.
+             *
+             * Lifetime, in seconds, of the refresh token issued by this call, if one is issued. Used only
+             * when positive; otherwise the service or client setting applies.
              * @example 86400
              */
             refreshTokenDuration?: number;
         };
         /**
          * TokenIssueResponse
-         * @description Authlete's answer to `/auth/token/issue`. Read `action` first; the token fields are set only
-         *     for `OK`. Authlete leaves out, or sends as `null`, every field that does not apply, so all
-         *     fields but `resultCode`, `resultMessage` and `action` accept `null`.
+         *
+         * Authlete's answer to `/auth/token/issue`. Read `action` first; the token fields are set only
+         * for `OK`. Authlete leaves out, or sends as `null`, every field that does not apply, so all
+         * fields but `resultCode`, `resultMessage` and `action` accept `null`.
          */
         TokenIssueResponse: {
-            /** @description A code that identifies the result of the call, such as `A054001`. */
+            /** A code that identifies the result of the call, such as `A054001`. */
             resultCode: string;
-            /** @description A short human-readable explanation of the result, prefixed with the result code. */
+            /** A short human-readable explanation of the result, prefixed with the result code. */
             resultMessage: string;
             /**
-             * @description What the authorization server must do next: `OK` → HTTP 200, `INTERNAL_SERVER_ERROR` →
-             *     HTTP 500. Treat an unknown value as a server error.
+             * What the authorization server must do next: `OK` → HTTP 200, `INTERNAL_SERVER_ERROR` →
+             * HTTP 500. Treat an unknown value as a server error.
              * @enum {string}
              */
             action: "INTERNAL_SERVER_ERROR" | "OK";
-            /** @description The body to send back to the client: a JSON token response for `OK`, a JSON error object otherwise. */
+            /** The body to send back to the client: a JSON token response for `OK`, a JSON error object otherwise. */
             responseContent?: string | null;
-            /** @description The access token issued by this call. */
+            /** The access token issued by this call. */
             accessToken?: string | null;
             /**
              * Format: int64
-             * @description When the access token expires, in milliseconds since the Unix epoch.
+             *
+             * When the access token expires, in milliseconds since the Unix epoch.
              */
             accessTokenExpiresAt?: number | null;
             /**
              * Format: int64
-             * @description Lifetime of the access token, in seconds.
+             *
+             * Lifetime of the access token, in seconds.
              */
             accessTokenDuration?: number | null;
-            /** @description The refresh token issued by this call, if any. */
+            /** The refresh token issued by this call, if any. */
             refreshToken?: string | null;
             /**
              * Format: int64
-             * @description When the refresh token expires, in milliseconds since the Unix epoch.
+             *
+             * When the refresh token expires, in milliseconds since the Unix epoch.
              */
             refreshTokenExpiresAt?: number | null;
             /**
              * Format: int64
-             * @description Lifetime of the refresh token, in seconds.
+             *
+             * Lifetime of the refresh token, in seconds.
              */
             refreshTokenDuration?: number | null;
             /**
              * Format: int64
-             * @description Authlete's numeric ID of the client.
+             *
+             * Authlete's numeric ID of the client.
              */
             clientId?: number | null;
-            /** @description The client ID alias, when the client has one. */
+            /** The client ID alias, when the client has one. */
             clientIdAlias?: string | null;
-            /** @description `true` when the client identified itself with its alias. */
+            /** `true` when the client identified itself with its alias. */
             clientIdAliasUsed?: boolean | null;
-            /** @description The resource owner the tokens belong to. */
+            /** The resource owner the tokens belong to. */
             subject?: string | null;
-            /** @description The scopes of the access token. */
+            /** The scopes of the access token. */
             scopes?: string[] | null;
-            /** @description The extra properties attached to the access token. */
+            /** The extra properties attached to the access token. */
             properties?: components["schemas"]["Property"][] | null;
-            /** @description The access token in JWT form, when the service issues JWT access tokens. */
+            /** The access token in JWT form, when the service issues JWT access tokens. */
             jwtAccessToken?: string | null;
-            /** @description The resources the access token is meant for (RFC 8707). */
+            /** The resources the access token is meant for (RFC 8707). */
             accessTokenResources?: string[] | null;
-            /** @description The scopes of the refresh token. */
+            /** The scopes of the refresh token. */
             refreshTokenScopes?: string[] | null;
-            /** @description The entity ID of the client (OpenID Federation), when the client has one. */
+            /** The entity ID of the client (OpenID Federation), when the client has one. */
             clientEntityId?: string | null;
-            /** @description `true` when the client identified itself with its entity ID. */
+            /** `true` when the client identified itself with its entity ID. */
             clientEntityIdUsed?: boolean | null;
-            /** @description The authorization details (RFC 9396) bound to the access token. */
+            /** The authorization details (RFC 9396) bound to the access token. */
             authorizationDetails?: components["schemas"]["AuthzDetails"] | null;
-            /** @description The attributes of the service, as configured in Authlete. */
+            /** The attributes of the service, as configured in Authlete. */
             serviceAttributes?: components["schemas"]["Pair"][] | null;
-            /** @description The attributes of the client, as configured in Authlete. */
+            /** The attributes of the client, as configured in Authlete. */
             clientAttributes?: components["schemas"]["Pair"][] | null;
             /**
              * Format: uri
-             * @description Where the client's metadata was fetched from, when it was resolved through a Client ID Metadata Document.
+             *
+             * Where the client's metadata was fetched from, when it was resolved through a Client ID Metadata Document.
              */
             metadataDocumentLocation?: string | null;
-            /** @description `true` when the client's metadata came from a Client ID Metadata Document rather than from Authlete's database. */
+            /** `true` when the client's metadata came from a Client ID Metadata Document rather than from Authlete's database. */
             metadataDocumentUsed?: boolean | null;
         };
         /**
          * TokenFailRequest
-         * @description What the authorization server sends to `/auth/token/fail` to end a password grant with an
-         *     error: the ticket `/auth/token` handed out and the reason. Authlete picks the OAuth error
-         *     code for the client from the reason.
+         *
+         * What the authorization server sends to `/auth/token/fail` to end a password grant with an
+         * error: the ticket `/auth/token` handed out and the reason. Authlete picks the OAuth error
+         * code for the client from the reason.
          */
         TokenFailRequest: {
             /**
-             * @description The `ticket` of the `/auth/token` response whose action was `PASSWORD`.
+             * The `ticket` of the `/auth/token` response whose action was `PASSWORD`.
              * @example 5TmlI4qZKXwBDY6ZRftbE8Bu4Eb6zbhq4W1P5Hp8wXg
              */
             ticket: string;
             /**
-             * @description Why the request is rejected. `INVALID_RESOURCE_OWNER_CREDENTIALS`: the username or password
-             *     is wrong (RFC 6749 calls this `invalid_grant`). `INVALID_TARGET`: a `resource` parameter
-             *     (RFC 8707) is not acceptable. `UNKNOWN`: any other reason.
+             * Why the request is rejected. `INVALID_RESOURCE_OWNER_CREDENTIALS`: the username or password
+             * is wrong (RFC 6749 calls this `invalid_grant`). `INVALID_TARGET`: a `resource` parameter
+             * (RFC 8707) is not acceptable. `UNKNOWN`: any other reason.
              * @example INVALID_RESOURCE_OWNER_CREDENTIALS
              * @enum {string}
              */
@@ -861,47 +904,50 @@ export interface components {
         };
         /**
          * TokenFailResponse
-         * @description Authlete's answer to `/auth/token/fail`. Read `action`, then send `responseContent` to the
-         *     client with the status the action calls for. Fields that do not apply may be left out or
-         *     sent as `null`.
+         *
+         * Authlete's answer to `/auth/token/fail`. Read `action`, then send `responseContent` to the
+         * client with the status the action calls for. Fields that do not apply may be left out or
+         * sent as `null`.
          */
         TokenFailResponse: {
-            /** @description A code that identifies the result of the call, such as `A054402`. */
+            /** A code that identifies the result of the call, such as `A054402`. */
             resultCode: string;
-            /** @description A short human-readable explanation of the result, prefixed with the result code. */
+            /** A short human-readable explanation of the result, prefixed with the result code. */
             resultMessage: string;
             /**
-             * @description What the authorization server must do next: `BAD_REQUEST` → HTTP 400,
-             *     `INTERNAL_SERVER_ERROR` → HTTP 500. Treat an unknown value as a server error.
+             * What the authorization server must do next: `BAD_REQUEST` → HTTP 400,
+             * `INTERNAL_SERVER_ERROR` → HTTP 500. Treat an unknown value as a server error.
              * @enum {string}
              */
             action: "INTERNAL_SERVER_ERROR" | "BAD_REQUEST";
-            /** @description The body to send back to the client: a JSON error object (RFC 6749 section 5.2). */
+            /** The body to send back to the client: a JSON error object (RFC 6749 section 5.2). */
             responseContent?: string | null;
         };
         /**
          * TokenCreateRequest
-         * @description What the authorization server sends to `/auth/token/create` to have Authlete issue an access
-         *     token it decided on itself: typically once its token endpoint has accepted a token exchange
-         *     (RFC 8693) or a JWT bearer grant (RFC 7523), which `/auth/token` hands back undecided. Only
-         *     `grantType` is required; `clientId` and `subject` say who the token is for.
+         *
+         * What the authorization server sends to `/auth/token/create` to have Authlete issue an access
+         * token it decided on itself: typically once its token endpoint has accepted a token exchange
+         * (RFC 8693) or a JWT bearer grant (RFC 7523), which `/auth/token` hands back undecided. Only
+         * `grantType` is required; `clientId` and `subject` say who the token is for.
          */
         TokenCreateRequest: {
             grantType: components["schemas"]["GrantType"];
             /**
              * Format: int64
-             * @description Authlete's numeric ID of the client the access token is issued to.
+             *
+             * Authlete's numeric ID of the client the access token is issued to.
              * @example 26478243745571
              */
             clientId?: number;
             /**
-             * @description The unique identifier of the user the access token is for. Required unless `grantType` is
-             *     `CLIENT_CREDENTIALS`; ASCII only, at most 100 characters.
+             * The unique identifier of the user the access token is for. Required unless `grantType` is
+             * `CLIENT_CREDENTIALS`; ASCII only, at most 100 characters.
              * @example john
              */
             subject?: string;
             /**
-             * @description The scopes of the access token; each must be supported by the service.
+             * The scopes of the access token; each must be supported by the service.
              * @example [
              *       "profile",
              *       "email"
@@ -910,20 +956,22 @@ export interface components {
             scopes?: string[];
             /**
              * Format: int64
-             * @description Lifetime of the access token, in seconds; `0` (or left out) takes the service's setting.
+             *
+             * Lifetime of the access token, in seconds; `0` (or left out) takes the service's setting.
              * @example 3600
              */
             accessTokenDuration?: number;
             /**
              * Format: int64
-             * @description Lifetime of the refresh token, in seconds; `0` (or left out) takes the service's setting.
-             *     No refresh token is issued when the service does not support `REFRESH_TOKEN` or the grant
-             *     type is `IMPLICIT` or `CLIENT_CREDENTIALS`.
+             *
+             * Lifetime of the refresh token, in seconds; `0` (or left out) takes the service's setting.
+             * No refresh token is issued when the service does not support `REFRESH_TOKEN` or the grant
+             * type is `IMPLICIT` or `CLIENT_CREDENTIALS`.
              * @example 86400
              */
             refreshTokenDuration?: number;
             /**
-             * @description Extra properties to attach to the access token (see Authlete's "Extra Properties" guide).
+             * Extra properties to attach to the access token (see Authlete's "Extra Properties" guide).
              * @example [
              *       {
              *         "key": "example_parameter",
@@ -933,291 +981,300 @@ export interface components {
              */
             properties?: components["schemas"]["Property"][];
             /**
-             * @description `true` to act as if the client had identified itself with its client ID alias: the alias
-             *     then becomes the `aud` of UserInfo responses for this token. No effect for a client without
-             *     an alias.
+             * `true` to act as if the client had identified itself with its client ID alias: the alias
+             * then becomes the `aud` of UserInfo responses for this token. No effect for a client without
+             * an alias.
              */
             clientIdAliasUsed?: boolean;
             /**
-             * @description The value the access token should have, for migrating tokens from another system; Authlete
-             *     generates one when it is left out. A value Authlete already holds is an error.
+             * The value the access token should have, for migrating tokens from another system; Authlete
+             * generates one when it is left out. A value Authlete already holds is an error.
              * @example H0gg2Dvy6Qmi3ZbuIU6kUKlNNZkC4sZ9AF4hsAPYXHA
              */
             accessToken?: string;
             /**
-             * @description The value the refresh token should have, for migrating tokens from another system; Authlete
-             *     generates one when it is left out. A value Authlete already holds is an error.
+             * The value the refresh token should have, for migrating tokens from another system; Authlete
+             * generates one when it is left out. A value Authlete already holds is an error.
              * @example nqD_zjHE9C6dxiTgv4ZZkiUQ0sdF7ubljhTEt7ZsVQM
              */
             refreshToken?: string;
-            /** @description `true` for an access token that never expires (it must be revoked); `accessTokenDuration` is then ignored. */
+            /** `true` for an access token that never expires (it must be revoked); `accessTokenDuration` is then ignored. */
             accessTokenPersistent?: boolean;
             /**
-             * @description Binds the access token to a mutual-TLS client certificate: the base64url-encoded SHA-256
-             *     thumbprint of the certificate (`x5t#S256`, RFC 8705 section 3.1). The client must present
-             *     that certificate with the token.
+             * Binds the access token to a mutual-TLS client certificate: the base64url-encoded SHA-256
+             * thumbprint of the certificate (`x5t#S256`, RFC 8705 section 3.1). The client must present
+             * that certificate with the token.
              * @example A4DtL2JmUMhAsvJj5tKyn64SqzmuXbMrJa0n761y5v0
              */
             certificateThumbprint?: string;
             /**
-             * @description Binds the access token to a DPoP key (RFC 9449): the JWK SHA-256 thumbprint (RFC 7638) of the
-             *     public key, base64url-encoded. The client must present a DPoP proof signed with that key,
-             *     and the token's `token_type` becomes `DPoP`.
+             * Binds the access token to a DPoP key (RFC 9449): the JWK SHA-256 thumbprint (RFC 7638) of the
+             * public key, base64url-encoded. The client must present a DPoP proof signed with that key,
+             * and the token's `token_type` becomes `DPoP`.
              * @example NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs
              */
             dpopKeyThumbprint?: string;
             authorizationDetails?: components["schemas"]["AuthzDetails"];
             /**
-             * @description The resources the access token is meant for (RFC 8707, the `resource` parameters).
+             * The resources the access token is meant for (RFC 8707, the `resource` parameters).
              * @example [
              *       "https://api.example.com/"
              *     ]
              */
             resources?: string[];
-            /** @description `true` when the access token is for an external attachment (OpenID Connect for Identity Assurance). */
+            /** `true` when the access token is for an external attachment (OpenID Connect for Identity Assurance). */
             forExternalAttachment?: boolean;
             /**
-             * @description A JSON object, as a string, whose members are added to the payload of the access token when
-             *     the service issues JWT access tokens.
+             * A JSON object, as a string, whose members are added to the payload of the access token when
+             * the service issues JWT access tokens.
              * @example {"tenant":"acme"}
              */
             jwtAtClaims?: string;
             /**
-             * @description The Authentication Context Class Reference of the user authentication behind the token.
+             * The Authentication Context Class Reference of the user authentication behind the token.
              * @example urn:mace:incommon:iap:silver
              */
             acr?: string;
             /**
              * Format: int64
-             * @description When the user authenticated, in seconds since the Unix epoch.
+             *
+             * When the user authenticated, in seconds since the Unix epoch.
              * @example 1764315000
              */
             authTime?: number;
-            /** @description `true` when the client identified itself with its entity ID (OpenID Federation). */
+            /** `true` when the client identified itself with its entity ID (OpenID Federation). */
             clientEntityIdUsed?: boolean;
             /**
-             * @description The client identifier the token request used (the client ID, its alias or its entity ID).
+             * The client identifier the token request used (the client ID, its alias or its entity ID).
              * @example 26478243745571
              */
             clientIdentifier?: string;
             /**
-             * @description The ID of the user's authentication session, tied to the tokens. A refresh token must carry
-             *     one to be used later for a Native SSO ID token (OpenID Connect Native SSO).
+             * The ID of the user's authentication session, tied to the tokens. A refresh token must carry
+             * one to be used later for a Native SSO ID token (OpenID Connect Native SSO).
              * @example my-sid
              */
             sessionId?: string;
-            /** @description `true` when the client's metadata came from a Client ID Metadata Document rather than from Authlete's database. */
+            /** `true` when the client's metadata came from a Client ID Metadata Document rather than from Authlete's database. */
             metadataDocumentUsed?: boolean;
         };
         /**
          * TokenCreateResponse
-         * @description Authlete's answer to `/auth/token/create`. Read `action` first; the token fields are set only
-         *     for `OK`. Unlike the other calls it carries no `responseContent`: the authorization server
-         *     builds the token response (RFC 6749, section 5.1) from these fields itself. Authlete leaves
-         *     out, or sends as `null`, every field that does not apply, so all fields but `resultCode`,
-         *     `resultMessage` and `action` accept `null`.
+         *
+         * Authlete's answer to `/auth/token/create`. Read `action` first; the token fields are set only
+         * for `OK`. Unlike the other calls it carries no `responseContent`: the authorization server
+         * builds the token response (RFC 6749, section 5.1) from these fields itself. Authlete leaves
+         * out, or sends as `null`, every field that does not apply, so all fields but `resultCode`,
+         * `resultMessage` and `action` accept `null`.
          */
         TokenCreateResponse: {
-            /** @description A code that identifies the result of the call, such as `A109001`. */
+            /** A code that identifies the result of the call, such as `A109001`. */
             resultCode: string;
-            /** @description A short human-readable explanation of the result, prefixed with the result code. */
+            /** A short human-readable explanation of the result, prefixed with the result code. */
             resultMessage: string;
             /**
-             * @description What happened: `OK` the token was created; `BAD_REQUEST` the call was wrong (an unknown
-             *     client, a scope the service does not support, a subject missing, ...); `FORBIDDEN` the
-             *     client may not be given this token; `INTERNAL_SERVER_ERROR` Authlete failed. Treat an
-             *     unknown value as a server error.
+             * What happened: `OK` the token was created; `BAD_REQUEST` the call was wrong (an unknown
+             * client, a scope the service does not support, a subject missing, ...); `FORBIDDEN` the
+             * client may not be given this token; `INTERNAL_SERVER_ERROR` Authlete failed. Treat an
+             * unknown value as a server error.
              * @enum {string}
              */
             action: "INTERNAL_SERVER_ERROR" | "BAD_REQUEST" | "FORBIDDEN" | "OK";
-            /** @description The access token created by this call. */
+            /** The access token created by this call. */
             accessToken?: string | null;
             /**
              * Format: int64
-             * @description Authlete's numeric ID of the client the token was issued to.
+             *
+             * Authlete's numeric ID of the client the token was issued to.
              */
             clientId?: number | null;
             /**
              * Format: int64
-             * @description When the access token expires, in milliseconds since the Unix epoch.
+             *
+             * When the access token expires, in milliseconds since the Unix epoch.
              */
             expiresAt?: number | null;
             /**
              * Format: int64
-             * @description Lifetime of the access token, in seconds: the token response's `expires_in`.
+             *
+             * Lifetime of the access token, in seconds: the token response's `expires_in`.
              */
             expiresIn?: number | null;
-            /** @description The grant type the access token was created for. */
+            /** The grant type the access token was created for. */
             grantType?: components["schemas"]["GrantType"] | null;
-            /** @description The extra properties attached to the access token. */
+            /** The extra properties attached to the access token. */
             properties?: components["schemas"]["Property"][] | null;
-            /** @description The refresh token created by this call, if any. */
+            /** The refresh token created by this call, if any. */
             refreshToken?: string | null;
-            /** @description The scopes of the access token. */
+            /** The scopes of the access token. */
             scopes?: string[] | null;
-            /** @description The user the access token is for. */
+            /** The user the access token is for. */
             subject?: string | null;
-            /** @description The token type of the access token, `Bearer` or `DPoP`: the token response's `token_type`. */
+            /** The token type of the access token, `Bearer` or `DPoP`: the token response's `token_type`. */
             tokenType?: string | null;
-            /** @description The access token in JWT form, when the service issues JWT access tokens; then the one to hand to the client. */
+            /** The access token in JWT form, when the service issues JWT access tokens; then the one to hand to the client. */
             jwtAccessToken?: string | null;
-            /** @description The authorization details (RFC 9396) bound to the access token. */
+            /** The authorization details (RFC 9396) bound to the access token. */
             authorizationDetails?: components["schemas"]["AuthzDetails"] | null;
-            /** @description `true` when the access token is for an external attachment. */
+            /** `true` when the access token is for an external attachment. */
             forExternalAttachment?: boolean | null;
-            /** @description A unique identifier of the token (the `jti` of a JWT access token). */
+            /** A unique identifier of the token (the `jti` of a JWT access token). */
             tokenId?: string | null;
-            /** @description The scopes of the refresh token, when they differ from the access token's. */
+            /** The scopes of the refresh token, when they differ from the access token's. */
             refreshTokenScopes?: string[] | null;
-            /** @description The client identifier tied to the access token (the client ID, its alias or its entity ID). */
+            /** The client identifier tied to the access token (the client ID, its alias or its entity ID). */
             clientIdentifier?: string | null;
-            /** @description The ID of the user's authentication session tied to the tokens (OpenID Connect Native SSO). */
+            /** The ID of the user's authentication session tied to the tokens (OpenID Connect Native SSO). */
             sessionId?: string | null;
         };
         /**
          * NativeSsoRequest
-         * @description What the authorization server sends to `/nativesso` after `/auth/token` answered `NATIVE_SSO`
-         *     (OpenID Connect Native SSO for Mobile Apps 1.0) and it checked the session and the device
-         *     secret: the tokens `/auth/token` issued and the device secret to put in the token response.
+         *
+         * What the authorization server sends to `/nativesso` after `/auth/token` answered `NATIVE_SSO`
+         * (OpenID Connect Native SSO for Mobile Apps 1.0) and it checked the session and the device
+         * secret: the tokens `/auth/token` issued and the device secret to put in the token response.
          */
         NativeSsoRequest: {
             /**
-             * @description The `jwtAccessToken` of the `/auth/token` response when it has one, its `accessToken`
-             *     otherwise.
+             * The `jwtAccessToken` of the `/auth/token` response when it has one, its `accessToken`
+             * otherwise.
              * @example _kh1aygxZ5NKLYKCJRM8M_AYvDg2wCWoprQDjfO87ZWq
              */
             accessToken: string;
             /**
-             * @description The `refreshToken` of the `/auth/token` response.
+             * The `refreshToken` of the `/auth/token` response.
              * @example kHUGSt_d3LSgiCQzH7wa5TpwIHWgjAZGw14zZV7hRqw
              */
             refreshToken?: string;
             /**
-             * @description The `sub` claim of the ID token; the subject of the access token when left out.
+             * The `sub` claim of the ID token; the subject of the access token when left out.
              * @example john
              */
             sub?: string;
             /**
-             * @description A JSON object, as a string, whose members are added to the payload of the ID token.
+             * A JSON object, as a string, whose members are added to the payload of the ID token.
              * @example {"given_name":"John","family_name":"Brown"}
              */
             claims?: string;
             /**
-             * @description A JSON object, as a string, whose members are added to the JWS header of the ID token.
+             * A JSON object, as a string, whose members are added to the JWS header of the ID token.
              * @example {"typ":"JWT"}
              */
             idtHeaderParams?: string;
             /**
-             * @description The shape of the ID token's `aud` claim: `array` (the default) or `string`. Takes precedence
-             *     over the service's setting.
+             * The shape of the ID token's `aud` claim: `array` (the default) or `string`. Takes precedence
+             * over the service's setting.
              * @example string
              */
             idTokenAudType?: string;
             /**
-             * @description The device secret to return as `device_secret`: the `deviceSecret` of the `/auth/token`
-             *     response when the client sent one, otherwise a new one the authorization server generated.
-             *     It is a credential: never log it.
+             * The device secret to return as `device_secret`: the `deviceSecret` of the `/auth/token`
+             * response when the client sent one, otherwise a new one the authorization server generated.
+             * It is a credential: never log it.
              * @example my-ds
              */
             deviceSecret: string;
             /**
-             * @description The `ds_hash` claim of the ID token. When left out, Authlete computes it as the
-             *     base64url-encoded SHA-256 hash of `deviceSecret`.
+             * The `ds_hash` claim of the ID token. When left out, Authlete computes it as the
+             * base64url-encoded SHA-256 hash of `deviceSecret`.
              * @example sInZSacYnFDucWprDjfkXxCQf_fXhlT65d7nKEX7768
              */
             deviceSecretHash?: string;
         };
         /**
          * NativeSsoResponse
-         * @description Authlete's answer to `/nativesso`. Read `action`, then send `responseContent` to the client
-         *     with the status the action calls for. Fields that do not apply may be left out or sent as
-         *     `null`.
+         *
+         * Authlete's answer to `/nativesso`. Read `action`, then send `responseContent` to the client
+         * with the status the action calls for. Fields that do not apply may be left out or sent as
+         * `null`.
          */
         NativeSsoResponse: {
-            /** @description A code that identifies the result of the call, such as `A501001`. */
+            /** A code that identifies the result of the call, such as `A501001`. */
             resultCode: string;
-            /** @description A short human-readable explanation of the result, prefixed with the result code. */
+            /** A short human-readable explanation of the result, prefixed with the result code. */
             resultMessage: string;
             /**
-             * @description What the authorization server must do next: `OK` → HTTP 200 with `responseContent`;
-             *     `INTERNAL_SERVER_ERROR` → HTTP 500; `CALLER_ERROR` → the call itself was wrong (a required
-             *     parameter missing): a bug of the authorization server, answered as a server error. Treat an
-             *     unknown value as a server error.
+             * What the authorization server must do next: `OK` → HTTP 200 with `responseContent`;
+             * `INTERNAL_SERVER_ERROR` → HTTP 500; `CALLER_ERROR` → the call itself was wrong (a required
+             * parameter missing): a bug of the authorization server, answered as a server error. Treat an
+             * unknown value as a server error.
              * @enum {string}
              */
             action: "OK" | "INTERNAL_SERVER_ERROR" | "CALLER_ERROR";
-            /** @description The body to send back to the client: for `OK`, the token response with the new ID token and `device_secret`. */
+            /** The body to send back to the client: for `OK`, the token response with the new ID token and `device_secret`. */
             responseContent?: string | null;
-            /** @description The ID token issued by this call, with the `ds_hash` and `sid` claims. */
+            /** The ID token issued by this call, with the `ds_hash` and `sid` claims. */
             idToken?: string | null;
         };
         /**
          * IdTokenReissueRequest
-         * @description What the authorization server sends to `/idtoken/reissue` after `/auth/token` answered a
-         *     refresh token request with `ID_TOKEN_REISSUABLE`: the tokens that call issued, to get a token
-         *     response that carries a new ID token as well (OpenID Connect Core 1.0, section 12.2).
+         *
+         * What the authorization server sends to `/idtoken/reissue` after `/auth/token` answered a
+         * refresh token request with `ID_TOKEN_REISSUABLE`: the tokens that call issued, to get a token
+         * response that carries a new ID token as well (OpenID Connect Core 1.0, section 12.2).
          */
         IdTokenReissueRequest: {
             /**
-             * @description The `jwtAccessToken` of the `/auth/token` response when it has one, its `accessToken`
-             *     otherwise.
+             * The `jwtAccessToken` of the `/auth/token` response when it has one, its `accessToken`
+             * otherwise.
              * @example _kh1aygxZ5NKLYKCJRM8M_AYvDg2wCWoprQDjfO87ZWq
              */
             accessToken: string;
             /**
-             * @description The `refreshToken` of the `/auth/token` response.
+             * The `refreshToken` of the `/auth/token` response.
              * @example kHUGSt_d3LSgiCQzH7wa5TpwIHWgjAZGw14zZV7hRqw
              */
             refreshToken: string;
             /**
-             * @description The `sub` claim of the ID token; the subject of the access token when left out.
+             * The `sub` claim of the ID token; the subject of the access token when left out.
              * @example john
              */
             sub?: string;
             /**
-             * @description A JSON object, as a string, whose members are added to the payload of the ID token.
+             * A JSON object, as a string, whose members are added to the payload of the ID token.
              * @example {"given_name":"John","family_name":"Brown"}
              */
             claims?: string;
             /**
-             * @description A JSON object, as a string, whose members are added to the JWS header of the ID token.
+             * A JSON object, as a string, whose members are added to the JWS header of the ID token.
              * @example {"typ":"JWT"}
              */
             idtHeaderParams?: string;
             /**
-             * @description The shape of the ID token's `aud` claim: `array` (the default) or `string`. Takes precedence
-             *     over the service's setting.
+             * The shape of the ID token's `aud` claim: `array` (the default) or `string`. Takes precedence
+             * over the service's setting.
              * @example string
              */
             idTokenAudType?: string;
         };
         /**
          * IdTokenReissueResponse
-         * @description Authlete's answer to `/idtoken/reissue`. Read `action`, then send `responseContent` to the
-         *     client with the status the action calls for. Fields that do not apply may be left out or sent
-         *     as `null`.
+         *
+         * Authlete's answer to `/idtoken/reissue`. Read `action`, then send `responseContent` to the
+         * client with the status the action calls for. Fields that do not apply may be left out or sent
+         * as `null`.
          */
         IdTokenReissueResponse: {
-            /** @description A code that identifies the result of the call. */
+            /** A code that identifies the result of the call. */
             resultCode: string;
-            /** @description A short human-readable explanation of the result, prefixed with the result code. */
+            /** A short human-readable explanation of the result, prefixed with the result code. */
             resultMessage: string;
             /**
-             * @description What the authorization server must do next: `OK` → HTTP 200 with `responseContent`;
-             *     `INTERNAL_SERVER_ERROR` → HTTP 500; `CALLER_ERROR` → the call itself was wrong (a required
-             *     parameter missing): a bug of the authorization server, answered as a server error. Treat an
-             *     unknown value as a server error.
+             * What the authorization server must do next: `OK` → HTTP 200 with `responseContent`;
+             * `INTERNAL_SERVER_ERROR` → HTTP 500; `CALLER_ERROR` → the call itself was wrong (a required
+             * parameter missing): a bug of the authorization server, answered as a server error. Treat an
+             * unknown value as a server error.
              * @enum {string}
              */
             action: "OK" | "INTERNAL_SERVER_ERROR" | "CALLER_ERROR";
-            /** @description The body to send back to the client: for `OK`, the token response with the new access token, refresh token and ID token. */
+            /** The body to send back to the client: for `OK`, the token response with the new access token, refresh token and ID token. */
             responseContent?: string | null;
-            /** @description The ID token issued by this call. */
+            /** The ID token issued by this call. */
             idToken?: string | null;
         };
     };
     responses: {
-        /** @description The request to Authlete itself was malformed (for example, the body is not a valid TokenRequest). */
+        /** The request to Authlete itself was malformed (for example, the body is not a valid TokenRequest). */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -1232,7 +1289,7 @@ export interface components {
                 "application/json": components["schemas"]["Result"];
             };
         };
-        /** @description The Authlete access token is missing, invalid or expired. */
+        /** The Authlete access token is missing, invalid or expired. */
         Unauthorized: {
             headers: {
                 [name: string]: unknown;
@@ -1247,7 +1304,7 @@ export interface components {
                 "application/json": components["schemas"]["Result"];
             };
         };
-        /** @description The Authlete access token is not allowed to call this API for this service. */
+        /** The Authlete access token is not allowed to call this API for this service. */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -1262,7 +1319,7 @@ export interface components {
                 "application/json": components["schemas"]["Result"];
             };
         };
-        /** @description Authlete failed to process the request. */
+        /** Authlete failed to process the request. */
         InternalServerError: {
             headers: {
                 [name: string]: unknown;
@@ -1316,14 +1373,14 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The API key (numeric ID) of the service the authorization server belongs to.
+                 * The API key (numeric ID) of the service the authorization server belongs to.
                  * @example 715948317
                  */
                 serviceId: string;
             };
             cookie?: never;
         };
-        /** @description The token request as the token endpoint received it. */
+        /** The token request as the token endpoint received it. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TokenRequest"];
@@ -1331,8 +1388,8 @@ export interface operations {
         };
         responses: {
             /**
-             * @description Authlete processed the request. This does not mean the token request was valid: read
-             *     `action` to decide what to return to the client.
+             * Authlete processed the request. This does not mean the token request was valid: read
+             * `action` to decide what to return to the client.
              */
             200: {
                 headers: {
@@ -1354,21 +1411,21 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The API key (numeric ID) of the service the authorization server belongs to.
+                 * The API key (numeric ID) of the service the authorization server belongs to.
                  * @example 715948317
                  */
                 serviceId: string;
             };
             cookie?: never;
         };
-        /** @description The ticket from `/auth/token` and the user it was authenticated as. */
+        /** The ticket from `/auth/token` and the user it was authenticated as. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TokenIssueRequest"];
             };
         };
         responses: {
-            /** @description Authlete processed the call. Read `action` to decide what to return to the client. */
+            /** Authlete processed the call. Read `action` to decide what to return to the client. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1389,21 +1446,21 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The API key (numeric ID) of the service the authorization server belongs to.
+                 * The API key (numeric ID) of the service the authorization server belongs to.
                  * @example 715948317
                  */
                 serviceId: string;
             };
             cookie?: never;
         };
-        /** @description The ticket from `/auth/token` and why the request is rejected. */
+        /** The ticket from `/auth/token` and why the request is rejected. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TokenFailRequest"];
             };
         };
         responses: {
-            /** @description Authlete processed the call. Read `action` to decide what to return to the client. */
+            /** Authlete processed the call. Read `action` to decide what to return to the client. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1424,21 +1481,21 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The API key (numeric ID) of the service the authorization server belongs to.
+                 * The API key (numeric ID) of the service the authorization server belongs to.
                  * @example 715948317
                  */
                 serviceId: string;
             };
             cookie?: never;
         };
-        /** @description The grant type, client, subject and policy of the token to create. */
+        /** The grant type, client, subject and policy of the token to create. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TokenCreateRequest"];
             };
         };
         responses: {
-            /** @description Authlete processed the call. Read `action` to decide what to return to the client. */
+            /** Authlete processed the call. Read `action` to decide what to return to the client. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1459,21 +1516,21 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The API key (numeric ID) of the service the authorization server belongs to.
+                 * The API key (numeric ID) of the service the authorization server belongs to.
                  * @example 715948317
                  */
                 serviceId: string;
             };
             cookie?: never;
         };
-        /** @description The tokens `/auth/token` issued and the device secret to return. */
+        /** The tokens `/auth/token` issued and the device secret to return. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["NativeSsoRequest"];
             };
         };
         responses: {
-            /** @description Authlete processed the call. Read `action` to decide what to return to the client. */
+            /** Authlete processed the call. Read `action` to decide what to return to the client. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1494,21 +1551,21 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The API key (numeric ID) of the service the authorization server belongs to.
+                 * The API key (numeric ID) of the service the authorization server belongs to.
                  * @example 715948317
                  */
                 serviceId: string;
             };
             cookie?: never;
         };
-        /** @description The tokens `/auth/token` issued, and what to put in the new ID token. */
+        /** The tokens `/auth/token` issued, and what to put in the new ID token. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["IdTokenReissueRequest"];
             };
         };
         responses: {
-            /** @description Authlete processed the call. Read `action` to decide what to return to the client. */
+            /** Authlete processed the call. Read `action` to decide what to return to the client. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -1,5 +1,6 @@
 // The package's public API only (its entry point), so internals can move freely.
 
+import { REQUEST_SCHEMAS } from "../../generated/authlete-token.request-schemas.js";
 import { discard, readAtMost } from "../bytes.js";
 import {
   type FetchLike,
@@ -30,7 +31,6 @@ import {
 } from "./decide.js";
 import { type Answer, createFaultQueue, faultAnswer, type HttpFault, type HttpFaultOptions } from "./faults.js";
 import { decideGrant, type ScriptedGrant, scriptedGrant } from "./grants.js";
-import { REQUEST_SCHEMAS } from "./request-schemas.js";
 import { type FakeToken, knownToken } from "./tokens.js";
 import { firstViolation } from "./validate.js";
 

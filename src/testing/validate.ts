@@ -1,10 +1,11 @@
 /**
  * The fake Authlete's request validation: the subset of JSON Schema the spec's request bodies use,
  * so a body Prism would refuse with 400 is refused here too. The schemas themselves are derived
- * from the spec (request-schemas.ts); the test suite checks every verdict against ajv.
+ * from the spec by `npm run generate` (generated/authlete-token.request-schemas.ts); the test
+ * suite checks every verdict against ajv.
  */
 
-/** A request schema as scripts/testing-schemas.js keeps it: validation keywords only. */
+/** A request schema as scripts/lib/compile/request-schemas.js keeps it: validation keywords only. */
 export interface RequestSchema {
   type?: string | readonly string[];
   required?: readonly string[];

@@ -6,6 +6,7 @@ import { ROOT, runGenerate, VENDOR_SPEC } from "../helpers/project.js";
 import { projectCopies } from "../helpers/project-copies.js";
 
 const OUTPUT = "generated/authlete-token.ts";
+const SCHEMAS = "generated/authlete-token.request-schemas.ts";
 const PATH_FILE = "openapi/paths/api_{serviceId}_auth_token.yaml";
 const project = projectCopies();
 
@@ -110,6 +111,20 @@ describe("npm run generate -- --check", () => {
     const result = await runGenerate(["--check"], dir);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(OUTPUT);
+  });
+
+  it("writes the fake's request schemas with the types, and --check catches them stale", async () => {
+    const dir = await project();
+    const file = join(dir, SCHEMAS);
+    const committed = await readFile(file, "utf8");
+    await writeFile(file, committed.replace('"minLength":1', '"minLength":2'));
+    const check = await runGenerate(["--check"], dir);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain(`${SCHEMAS} (differs from what the spec generates)`);
+    const run = await runGenerate([], dir);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`✓ authlete-token: ${SCHEMAS}\n`);
+    expect(await readFile(file, "utf8")).toBe(committed);
   });
 
   it("treats a missing output as a failure, not a crash", async () => {

@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import ts from "typescript";
+import { descriptionAsBody, escapeLineSeparators } from "../../scripts/lib/compile/comments.js";
 import type { TYPESCRIPT_OPTIONS } from "../../scripts/lib/config/load.js";
 import { corpusModules } from "../tools/corpus.js";
 import { ROOT } from "./project.js";
@@ -97,6 +99,37 @@ export function cliFlags(options: Options): string[] {
 /** A file's types without its leading banner comment (each tool writes its own). */
 export function withoutBanner(text: string): string {
   return text.replace(/^\/\*\*[\s\S]*?\*\/\s*/, "");
+}
+
+/**
+ * The CLI's output as the generator writes it: the same text but for the comment rewrites of
+ * scripts/lib/compile/comments.js (a JSDoc `@description` as the body, U+2028 and U+2029 escaped).
+ * Comments are found by parsing, so a `/**` inside a string is left alone.
+ */
+export function asGenerated(text: string): string {
+  const file = ts.createSourceFile("cli.ts", text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const ranges = new Map<number, number>();
+  const visit = (node: ts.Node) => {
+    for (const r of ts.getLeadingCommentRanges(text, node.getFullStart()) ?? []) ranges.set(r.pos, r.end);
+    for (const r of ts.getTrailingCommentRanges(text, node.getEnd()) ?? []) ranges.set(r.pos, r.end);
+    for (const child of node.getChildren(file)) visit(child);
+  };
+  visit(file);
+  let out = "";
+  let last = 0;
+  for (const [pos, end] of [...ranges].sort((a, b) => a[0] - b[0])) {
+    if (pos < last || !text.startsWith("/*", pos)) continue;
+    // The printer indents each line of a comment as the comment: the rewrite sees it unindented.
+    const indent = /[ \t]*$/.exec(text.slice(text.lastIndexOf("\n", pos) + 1, pos))?.[0] ?? "";
+    const inner = text.slice(pos + 2, end - 2).replaceAll(`\n${indent}`, "\n");
+    // The printer also drops the spaces that end a comment's line.
+    const rewritten = descriptionAsBody(inner)
+      .replace(/[ \t]+\n/g, "\n")
+      .replaceAll("\n", `\n${indent}`);
+    out += `${text.slice(last, pos)}/*${rewritten}*/`;
+    last = end;
+  }
+  return escapeLineSeparators(out + text.slice(last));
 }
 
 /** `apis:` entries of a Redocly config: name → spec root, output and options. */

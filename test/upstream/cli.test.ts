@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseYaml } from "@redocly/openapi-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../scripts/lib/upstream/cli.js";
+import { main } from "../../scripts/lib/cli/upstream.js";
 import type { compareDocuments } from "../../scripts/lib/upstream/compare.js";
 import { ROOT, runNode, VENDOR_SPEC, VENDOR_SPEC_NEWEST } from "../helpers/project.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { toEntries } from "../../scripts/lib/reports/upstream.js";
 import { compareDocuments } from "../../scripts/lib/upstream/compare.js";
 import { applyDeclarations, collectDeclarations } from "../../scripts/lib/upstream/declarations.js";
-import { toEntries } from "../../scripts/lib/upstream/report.js";
 
 type Schema = Record<string, unknown>;
 /** A bundled document, as the comparer takes it. */

@@ -3,9 +3,9 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseYaml } from "@redocly/openapi-core";
 import { describe, expect, it } from "vitest";
+import { toEntries } from "../../scripts/lib/reports/upstream.js";
 import { compareDocuments } from "../../scripts/lib/upstream/compare.js";
 import { applyDeclarations, collectDeclarations } from "../../scripts/lib/upstream/declarations.js";
-import { toEntries } from "../../scripts/lib/upstream/report.js";
 
 // Each folder of corpus/ is one small revision of a vendor spec (upstream.yaml), our side of it
 // (ours.yaml) and exactly what the comparison must say (expected.yaml): the findings, and where

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringifyYaml } from "@redocly/openapi-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../scripts/lib/upstream/cli.js";
+import { main } from "../../scripts/lib/cli/upstream.js";
 import { compareDocuments } from "../../scripts/lib/upstream/compare.js";
 
 type Doc = Parameters<typeof compareDocuments>[0];

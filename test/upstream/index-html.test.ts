@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderIndexHtml } from "../../scripts/lib/reports/index-html.js";
-import { readUpstreamSummary } from "../../scripts/lib/upstream/report.js";
+import { readUpstreamSummary } from "../../scripts/lib/reports/upstream.js";
 
 let dir: string;
 beforeAll(async () => {

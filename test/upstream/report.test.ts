@@ -1,6 +1,6 @@
 // upstream.md and the drift lines quote the vendor's spec: they must stay text in a job summary.
 import { describe, expect, it } from "vitest";
-import { renderUpstreamMarkdown, type UpstreamReport } from "../../scripts/lib/upstream/report.js";
+import { renderUpstreamMarkdown, type UpstreamReport } from "../../scripts/lib/reports/upstream.js";
 
 const HOSTILE_FIELD = "TokenRequest.x`<img src=x onerror=alert(1)>`\r### ✅ matches\r<!--";
 

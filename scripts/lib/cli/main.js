@@ -11,7 +11,7 @@ import { writeOutput } from "../write/output.js";
 import { parseCommandLine, usageText } from "./args.js";
 import { failureCode, runAsProcess } from "./exit.js";
 
-/** @typedef {import("../build/pipeline.js").BuildResult} BuildResult */
+/** @typedef {import("./pipeline.js").BuildResult} BuildResult */
 /** @typedef {import("./args.js").Command} Command */
 /** @typedef {import("./args.js").Invocation["options"]} Options */
 
@@ -36,12 +36,10 @@ export async function main(argv, command) {
     }
     if (watch) {
       const { watch: watchConfig } = await import("./watch.js");
-      await watchConfig(config, (path) =>
-        exclusive(path, () => runOnce(path, { ...options, check: false }, verbose)).finally(finishCache),
-      );
+      await watchConfig(config, (path) => exclusive(path, () => runOnce(path, { ...options, check: false }, verbose)));
       return 0;
     }
-    return (await exclusive(config, () => runOnce(config, options, verbose)).finally(finishCache)).code;
+    return (await exclusive(config, () => runOnce(config, options, verbose))).code;
   } catch (error) {
     return failureCode(error, { verbose, usageError: (message) => usageError(usageText(command, message)) });
   }
@@ -65,7 +63,7 @@ export async function runOnce(configPath, options, verbose) {
   const reportsDir = reportsDirFor(options, configDir);
   await sweepDebris(
     configAbsolute,
-    results.map((r) => r.api.output),
+    results.flatMap((r) => [r.api.output, ...(r.api.requestSchemas === undefined ? [] : [r.api.requestSchemas])]),
     reportsDir,
   );
 
@@ -78,6 +76,7 @@ export async function runOnce(configPath, options, verbose) {
     const apis = results.map((r) => ({
       ...r.api,
       code: /** @type {string} */ (r.code),
+      extra: r.extra ?? [],
       files: r.files,
       findings: r.findings,
     }));
@@ -101,14 +100,17 @@ async function noOp(configPath, options) {
   if (!manifest) return undefined;
   await sweepDebris(
     configAbsolute,
-    manifest.apis.map((api) => api.output),
+    manifest.apis.flatMap((api) => [api.output, ...Object.keys(api.extra)]),
     reportsDir,
   );
   for (const api of manifest.apis) for (const finding of api.findings) console.error(formatFinding(finding));
   if (options.check) {
     console.log(`✓ ${manifest.apis.length} API(s) up to date`);
   } else {
-    for (const api of manifest.apis) console.log(`✓ ${api.name}: ${rel(api.output)} (unchanged)`);
+    for (const api of manifest.apis) {
+      for (const output of [api.output, ...Object.keys(api.extra)])
+        console.log(`✓ ${api.name}: ${rel(output)} (unchanged)`);
+    }
     if (reportsDir) console.log(lintReportsLine(reportsDir, manifest.apis.length));
   }
   return 0;
@@ -144,10 +146,10 @@ async function printAndWrite(results, check, verbose) {
   const ok = results.filter((r) => r.code !== undefined);
   if (check) {
     const stale = [];
-    for (const { api, code } of ok) {
-      const onDisk = await readFile(api.output, "utf8").catch(() => undefined);
-      if (onDisk === undefined) stale.push(`${rel(api.output)} (missing)`);
-      else if (onDisk !== code) stale.push(`${rel(api.output)} (differs from what the spec generates)`);
+    for (const { output, code } of ok.flatMap(outputsOf)) {
+      const onDisk = await readFile(output, "utf8").catch(() => undefined);
+      if (onDisk === undefined) stale.push(`${rel(output)} (missing)`);
+      else if (onDisk !== code) stale.push(`${rel(output)} (differs from what the spec generates)`);
     }
     if (stale.length > 0) {
       console.error(`✗ generated files are out of date; run \`npm run generate\`:\n  ${stale.join("\n  ")}`);
@@ -158,19 +160,30 @@ async function printAndWrite(results, check, verbose) {
   }
   // Outputs are written only after every API was built, each atomically: a failure anywhere
   // leaves the failed API's file untouched.
-  for (const { api, code } of ok) {
-    const onDisk = await readFile(api.output, "utf8").catch(() => undefined);
-    // A refused write (full disk, read-only folder) throws an OutputWriteError: exit 1, and
-    // nothing after it, reports included, is written.
-    if (onDisk !== code) await writeOutput(api.output, /** @type {string} */ (code));
-    console.log(`✓ ${api.name}: ${rel(api.output)}${onDisk === code ? " (unchanged)" : ""}`);
+  for (const result of ok) {
+    for (const { output, code } of outputsOf(result)) {
+      const onDisk = await readFile(output, "utf8").catch(() => undefined);
+      // A refused write (full disk, read-only folder) throws an OutputWriteError: exit 1, and
+      // nothing after it, reports included, is written.
+      if (onDisk !== code) await writeOutput(output, code);
+      console.log(`✓ ${result.api.name}: ${rel(output)}${onDisk === code ? " (unchanged)" : ""}`);
+    }
   }
   return failed ? 1 : 0;
 }
 
+/**
+ * Every file one built API writes: its types, then the other files generated from its spec.
+ * @param {BuildResult} result
+ * @returns {Array<{ output: string, code: string }>}
+ */
+function outputsOf(result) {
+  return [{ output: result.api.output, code: /** @type {string} */ (result.code) }, ...(result.extra ?? [])];
+}
+
 /** @param {Awaited<ReturnType<typeof import("../config/load.js").loadApis>>} loaded */
 async function buildAll({ config, configDir, configPath: configAbsolute, apis, settings }) {
-  const { buildApi } = await import("../build/pipeline.js");
+  const { buildApi } = await import("./pipeline.js");
   /** @type {BuildResult[]} */
   const results = [];
   for (const api of apis) results.push(await buildApi(api, config, { cwd: process.cwd(), configDir, settings }));
@@ -189,11 +202,6 @@ function rel(file) {
 function usageError(text) {
   console.error(text);
   return 2;
-}
-
-/** Stores what a full run prepared for the next one: the dependency cache (build/deps.js), once the lock is released. */
-async function finishCache() {
-  await (await import("../build/deps.js")).finishCache();
 }
 
 /**

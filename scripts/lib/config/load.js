@@ -1,7 +1,7 @@
 // @ts-check
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
-import { loadDeps } from "../build/deps.js";
+import * as core from "@redocly/openapi-core";
 import { SpecInputError, UsageError } from "../errors.js";
 import { formatFinding } from "../lint/findings.js";
 import { parseSize } from "../read/size.js";
@@ -15,6 +15,8 @@ import { createSpecResolver, DEFAULT_MAX_SPEC_SIZE, describeSpecError } from "..
  * @property {string} output absolute path of the generated TypeScript file
  * @property {TypeScriptOptions} options the openapi-typescript options of `apis.<name>.x-openapi-ts`,
  *   only those the config sets (openapi-typescript applies its own defaults to the rest)
+ * @property {string | undefined} [requestSchemas] absolute path of the request schemas of the fake
+ *   Authlete (`apis.<name>.x-authlete-token.request-schemas`), when the API asks for them
  */
 
 /**
@@ -69,7 +71,6 @@ export const TYPESCRIPT_OPTIONS = Object.freeze({
 export async function loadApis(configPath, overrides = {}) {
   const absolute = resolve(configPath);
   if (!existsSync(absolute)) throw new UsageError(`config file not found: ${configPath}`);
-  const { core } = await loadDeps();
   const cwd = process.cwd();
   const resolver = createSpecResolver(core, {
     maxSpecSize: overrides.maxSpecSize ?? DEFAULT_MAX_SPEC_SIZE,
@@ -105,19 +106,66 @@ export async function loadApis(configPath, overrides = {}) {
   /** @type {ApiEntry[]} */
   const apis = Object.entries(rawApis).map(([name, api]) => {
     const { output = `generated/${name}.ts`, ...options } = readTypeScriptOptions(name, api["x-openapi-ts"], at);
-    const target = resolve(dir, output);
-    const rel = relative(dir, target);
-    // A relative output must stay inside the config's folder (a config cannot `../../` its way
-    // out of the repository); an absolute one is a deliberate choice and is taken as given.
-    if (!isAbsolute(output) && (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel))) {
-      throw new UsageError(
-        `apis.${name}.x-openapi-ts.output "${output}" in ${relative(cwd, absolute) || absolute} resolves outside the config's folder ${dir}: refused (a relative output must stay inside the folder of the config)`,
-      );
-    }
-    return { name, root: resolve(dir, api.root), output: target, options };
+    const target = insideConfigFolder(dir, output, `apis.${name}.x-openapi-ts.output`, absolute, cwd);
+    const schemasOutput = readRequestSchemasOutput(name, api["x-authlete-token"], at);
+    const requestSchemas =
+      schemasOutput === undefined
+        ? undefined
+        : insideConfigFolder(dir, schemasOutput, `apis.${name}.x-authlete-token.request-schemas`, absolute, cwd);
+    return { name, root: resolve(dir, api.root), output: target, options, requestSchemas };
   });
   if (apis.length === 0) throw new UsageError(`no APIs under "apis:" in ${configPath}`);
   return { config, configPath: absolute, configDir: dir, apis, settings };
+}
+
+/**
+ * An output path of the config, absolute. A relative one must stay inside the config's folder (a
+ * config cannot `../../` its way out of the repository); an absolute one is a deliberate choice
+ * and is taken as given.
+ * @param {string} dir the config's folder
+ * @param {string} output
+ * @param {string} key where the path is set, for the message
+ * @param {string} configAbsolute
+ * @param {string} cwd
+ */
+function insideConfigFolder(dir, output, key, configAbsolute, cwd) {
+  const target = resolve(dir, output);
+  const rel = relative(dir, target);
+  if (!isAbsolute(output) && (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel))) {
+    throw new UsageError(
+      `${key} "${output}" in ${relative(cwd, configAbsolute) || configAbsolute} resolves outside the config's folder ${dir}: refused (a relative output must stay inside the folder of the config)`,
+    );
+  }
+  return target;
+}
+
+/**
+ * `apis.<name>.x-authlete-token: { request-schemas: <path> }`: where `npm run generate` writes the
+ * request schemas of the fake Authlete for that API (compile/request-schemas.js), if anywhere.
+ * @param {string} name
+ * @param {unknown} raw
+ * @param {(path: string[]) => string} at
+ * @returns {string | undefined}
+ */
+function readRequestSchemasOutput(name, raw, at) {
+  const base = ["apis", name, "x-authlete-token"];
+  if (raw === undefined) return undefined;
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new UsageError(`${at(base)}: apis.${name}.x-authlete-token must be a mapping, got ${describe(raw)}`);
+  }
+  for (const [key, value] of Object.entries(raw)) {
+    if (key !== "request-schemas") {
+      throw new UsageError(
+        `${at([...base, key])}: apis.${name}.x-authlete-token.${key} is not an option; accepted: request-schemas`,
+      );
+    }
+    if (typeof value !== "string" || value === "") {
+      throw new UsageError(
+        `${at([...base, key])}: apis.${name}.x-authlete-token.request-schemas must be a file path, got ${describe(value)}`,
+      );
+    }
+  }
+  return /** @type {{ "request-schemas"?: string }} */ (raw)["request-schemas"];
 }
 
 /**
@@ -128,7 +176,7 @@ export async function loadApis(configPath, overrides = {}) {
  * @param {ReadOverrides} overrides
  * @param {typeof import("@redocly/openapi-core")} core
  * @param {string} cwd
- * @returns {import("../build/pipeline.js").ReadSettings}
+ * @returns {import("../lint/lint.js").ReadSettings}
  */
 function readSettings(config, file, overrides, core, cwd) {
   const document = config.document;

@@ -45,7 +45,7 @@ export function formatFinding(f) {
  * @param {NormalizedProblem} problem
  * @param {string} cwd
  * @param {Pick<typeof import("@redocly/openapi-core"), "getLineColLocation">} core the openapi-core
- *   that made the problem (see build/deps.js)
+ *   that made the problem
  * @returns {Finding}
  */
 export function toFinding(problem, cwd, core) {
@@ -75,19 +75,4 @@ export function toFinding(problem, cwd, core) {
     pointer,
     docsUrl: problem.reference ?? docsUrlFor(problem.ruleId),
   };
-}
-
-/**
- * The 1-based line and column of a key of a parsed file (1:1 when it has none).
- * @param {Pick<typeof import("@redocly/openapi-core"), "getLineColLocation">} core
- * @param {import("@redocly/openapi-core").Source} source
- * @param {string} pointer
- */
-export function keyPosition(core, source, pointer) {
-  try {
-    const { start } = core.getLineColLocation({ source, pointer, reportOnKey: true });
-    return { line: start.line, col: start.col };
-  } catch {
-    return { line: 1, col: 1 };
-  }
 }

@@ -10,7 +10,7 @@
  * @property {DiffOutcome | undefined} diff absent when no diff was asked for
  * @property {string[]} files report files present in `reports/<api>/`, by name
  * @property {string[]} notes what could not be built, e.g. "api.html: redocly build-docs: ..."
- * @property {import("../upstream/report.js").UpstreamSummary} [upstream] the last `npm run upstream`
+ * @property {import("./upstream.js").UpstreamSummary} [upstream] the last `npm run upstream`
  *   verdict, when it was run
  */
 
@@ -80,7 +80,7 @@ ${rows.join("\n")}
 
 /**
  * The upstream verdict: undeclared, stale and declared differences, against which file and revision.
- * @param {import("../upstream/report.js").UpstreamSummary | undefined} upstream
+ * @param {import("./upstream.js").UpstreamSummary | undefined} upstream
  */
 function upstreamCell(upstream) {
   if (!upstream) return `<span class="muted">not run</span>`;

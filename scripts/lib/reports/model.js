@@ -2,7 +2,7 @@
 // What every lint report is rendered from: one API's lint outcome, with paths relative to the repository root.
 import { relative, resolve, sep } from "node:path";
 
-/** @typedef {import("../build/pipeline.js").BuildResult} BuildResult */
+/** @typedef {import("../cli/pipeline.js").BuildResult} BuildResult */
 /** @typedef {import("../lint/findings.js").Finding} Finding */
 
 /**

@@ -14,8 +14,8 @@ const require = createRequire(import.meta.url);
 
 /**
  * Runs `redocly <args>` with Node (no shell, no npx). Telemetry and update checks are off: they
- * would phone home from every CI job and stall where the network is closed. The Node 20
- * deprecation banner Redocly prints on stderr is not a failure; only the exit code counts.
+ * would phone home from every CI job and stall where the network is closed. A Node version
+ * banner Redocly may print on stderr is not a failure; only the exit code counts.
  * @param {string[]} args
  * @param {{ cwd: string }} options
  * @returns {Promise<CliResult>}

@@ -7,7 +7,7 @@ import { rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { writeFailure, writeOutput } from "../write/output.js";
 
-/** @typedef {import("../build/pipeline.js").BuildResult} BuildResult */
+/** @typedef {import("../cli/pipeline.js").BuildResult} BuildResult */
 /** @typedef {import("./diff.js").DiffOutcome} DiffOutcome */
 /**
  * @typedef {import("../cli/args.js").RunOptions & { reportsDir: string | undefined, configDir: string, configAbsolute: string, cwd: string }} ReportContext
@@ -89,7 +89,7 @@ async function heavyReports(results, lints, context) {
   const { buildApiHtml, writeStats } = await import("./api-docs.js");
   const { renderIndexHtml } = await import("./index-html.js");
   const { LINT_REPORT_FILES } = await import("./write-lint.js");
-  const { UPSTREAM_REPORT_FILES, readUpstreamSummary } = await import("../upstream/report.js");
+  const { UPSTREAM_REPORT_FILES, readUpstreamSummary } = await import("./upstream.js");
   let blocking = false;
   /** @type {import("./index-html.js").IndexEntry[]} */
   const entries = [];

@@ -22,7 +22,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { link, mkdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { isRunning } from "../write/atomic-write.js";
+import { isRunning } from "../process.js";
 import { CACHE_DIR, configKey } from "./manifest.js";
 
 /** The lock of one config's runs, next to its manifest. */

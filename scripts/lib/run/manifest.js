@@ -20,6 +20,7 @@ import { writeFileAtomic } from "../write/atomic-write.js";
  * @property {string} name
  * @property {string} output absolute path of the generated file
  * @property {string} outputHash
+ * @property {Record<string, string>} extra absolute path → hash of the other files generated from the spec
  * @property {Record<string, string>} inputs absolute path → hash of every file the spec is made of
  * @property {Finding[]} findings the lint warnings of that run (errors never get a manifest)
  */
@@ -32,7 +33,7 @@ import { writeFileAtomic } from "../write/atomic-write.js";
  * @property {{ dir: string, files: Record<string, string> } | null} reports the lint reports written, if any
  */
 
-const FORMAT = 1;
+const FORMAT = 2;
 const MTIME_MARGIN_MS = 20;
 const SCRIPTS = fileURLToPath(new URL("../..", import.meta.url));
 const CACHE = join(SCRIPTS, "..", "node_modules", ".cache", "authlete-token");
@@ -134,7 +135,7 @@ export async function upToDate(configAbsolute, { reportsDir }) {
   /** @type {Array<[string, string]>} */
   const expected = [];
   for (const api of manifest.apis) {
-    expected.push([api.output, api.outputHash], ...Object.entries(api.inputs));
+    expected.push([api.output, api.outputHash], ...Object.entries(api.extra), ...Object.entries(api.inputs));
   }
   if (reportsDir !== undefined) {
     if (manifest.reports?.dir !== reportsDir) return undefined;
@@ -152,7 +153,7 @@ export async function upToDate(configAbsolute, { reportsDir }) {
  * the config saved while the run was going (modified after `startedAt`) may not be what the
  * outputs were made from, so then the manifest is removed instead of recorded.
  * @param {string} configAbsolute
- * @param {Array<{ name: string, output: string, code: string, files: Set<string>, findings: Finding[] }>} apis
+ * @param {Array<{ name: string, output: string, code: string, extra: Array<{ output: string, code: string }>, files: Set<string>, findings: Finding[] }>} apis
  * @param {{ dir: string, files: string[] } | undefined} reports
  * @param {number} [startedAt] when the run started (ms since the epoch)
  */
@@ -184,6 +185,7 @@ export async function record(configAbsolute, apis, reports, startedAt) {
         name: api.name,
         output: api.output,
         outputHash: sha256(api.code),
+        extra: Object.fromEntries(api.extra.map((file) => [file.output, sha256(file.code)])),
         inputs: Object.fromEntries(await Promise.all([...api.files].sort().map(async (f) => [f, await hashFile(f)]))),
         findings: api.findings,
       })),

@@ -7,7 +7,7 @@ import { basename, relative, sep } from "node:path";
 import * as core from "@redocly/openapi-core";
 import { unescapePointerFragment } from "@redocly/openapi-core";
 import { ReadRuleError, SpecInputError } from "../errors.js";
-import { keyPosition } from "../lint/findings.js";
+import { keyPosition } from "../read/position.js";
 import {
   checkRootDocument,
   createSpecResolver,
@@ -29,7 +29,7 @@ import { nodeAt } from "./schema-view.js";
 
 /**
  * @param {string} root absolute path of the root file
- * @param {{ cwd: string, settings: import("../build/pipeline.js").ReadSettings, config?: import("@redocly/openapi-core").Config }} options
+ * @param {{ cwd: string, settings: import("../lint/lint.js").ReadSettings, config?: import("@redocly/openapi-core").Config }} options
  *   `config`: the API's Redocly config (its `resolve` settings and decorators); none for a vendor spec
  * @returns {Promise<LoadedSpec>}
  */

@@ -4,6 +4,7 @@ import { rmSync } from "node:fs";
 import { mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { WriteAbortedError } from "../errors.js";
+import { isRunning } from "../process.js";
 
 /**
  * The temporary files this process is writing right now (path → the write's promise), so an
@@ -129,19 +130,4 @@ export async function removeStaleTempFiles(dirs) {
     }
   }
   return removed;
-}
-
-/**
- * Whether a process with this pid exists (on this machine).
- * @param {number} pid
- */
-export function isRunning(pid) {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return /** @type {NodeJS.ErrnoException} */ (error).code === "EPERM";
-  }
 }

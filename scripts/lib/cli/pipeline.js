@@ -1,21 +1,26 @@
 // @ts-check
+// The build of one API, stage after stage: lint (lint/), bundle and types (compile/). Nothing is
+// written here: the command decides what to do with the code.
 import { relative } from "node:path";
-import { ReadRuleError } from "../errors.js";
-import { keyPosition, toFinding } from "../lint/findings.js";
-import { checkRootDocument, createSpecResolver, describeSpecError, specPolicy } from "../read/spec-guard.js";
+import { bundleSpec } from "../compile/bundle.js";
+import { deriveRequestSchemas } from "../compile/request-schemas.js";
+import { compileTypeScript } from "../compile/typescript.js";
+import { lintApi } from "../lint/lint.js";
+import { describeSpecError } from "../read/spec-guard.js";
 import { toolVersions } from "../versions.js";
-import { loadDeps } from "./deps.js";
-import { compileTypeScript } from "./typescript-compiler.js";
 
 /** @typedef {import("../config/load.js").ApiEntry} ApiEntry */
 /** @typedef {import("../lint/findings.js").Finding} Finding */
 /** @typedef {import("@redocly/openapi-core").Config} Config */
+/** @typedef {import("../lint/lint.js").ReadSettings} ReadSettings */
 
 /**
  * @typedef {object} BuildResult
  * @property {ApiEntry} api
  * @property {Finding[]} findings lint problems, errors and warnings
  * @property {string | undefined} code the generated TypeScript, absent when the API failed
+ * @property {Array<{ output: string, code: string }>} [extra] the other files generated from the
+ *   spec (the request schemas), written and checked with `code`
  * @property {string | undefined} failure why the API failed, when it did
  * @property {Set<string>} files every file the spec is made of (for watching)
  * @property {string | undefined} [stack] the stack of the error behind `failure` (printed with --verbose)
@@ -24,48 +29,24 @@ import { compileTypeScript } from "./typescript-compiler.js";
  */
 
 /**
- * What the pipeline may read (see read/spec-guard.js).
- * @typedef {{ maxSpecSize: number, allowRemoteRefs: boolean }} ReadSettings
- */
-
-/**
  * Lints one API with the config's rules, then bundles it into a single document and turns that
  * into TypeScript. Lint errors stop the API before its TypeScript is made; warnings are reported
- * and do not. Nothing is written here: callers decide what to do
- * with the code.
+ * and do not.
  * @param {ApiEntry} api
  * @param {Config} config
  * @param {{ cwd: string, configDir: string, settings: ReadSettings }} paths
  * @returns {Promise<BuildResult>}
  */
 export async function buildApi(api, config, { cwd, configDir, settings }) {
-  const { core } = await loadDeps();
-  // Lint and bundle read the spec through this policy: no remote fetch, no file outside the spec
-  // folder, nothing over the size cap, nothing that is not UTF-8.
-  const policy = await specPolicy(api.root, { ...settings, cwd });
   /** @type {Set<string>} */
   const files = new Set([api.root]);
-  const apiConfig = config.forAlias(api.name);
-  const resolver = createSpecResolver(core, policy, apiConfig.resolve);
-  let problems;
-  try {
-    const document = await resolver.resolveDocument(null, api.root, true);
-    if (document instanceof Error) throw document;
-    checkRootDocument(document, (pointer) => keyPosition(core, document.source, pointer), cwd);
-    problems = await core.lint({ ref: api.root, config: apiConfig, externalRefResolver: resolver });
-  } catch (error) {
-    const result = failed(api, [], describeSpecError(error, api.root, cwd), files, error);
-    return { ...result, refused: error instanceof ReadRuleError || resolver.refused.length > 0 };
-  }
-  // A problem's line and column make Redocly build a YAML AST of its whole file (hundreds of MB
-  // for a 13 MB spec): when types are made, that happens after them, with the parsed files let
-  // go, so the AST and openapi-typescript's work are never in memory together.
-  const lintProblems = problems;
-  const findingsOf = () => unique(lintProblems.map((p) => toFinding(p, cwd, core)));
+  const lint = await lintApi(api, config, { cwd, settings });
+  if (!lint.ok) return { ...failed(api, [], lint.failure, files, lint.error), refused: lint.refused };
+  const { resolver, problems } = lint;
   if (problems.some((p) => p.severity === "error")) {
     return {
       api,
-      findings: findingsOf(),
+      findings: lint.findings(),
       code: undefined,
       failure: "lint errors",
       files,
@@ -74,20 +55,31 @@ export async function buildApi(api, config, { cwd, configDir, settings }) {
   }
   if (resolver.refused.length > 0) {
     // Reported by `no-unresolved-refs` when it is on; refused all the same when it is off.
-    return { ...failed(api, findingsOf(), `refused $ref: ${resolver.refused[0]}`, files, undefined), refused: true };
+    return { ...failed(api, lint.findings(), `refused $ref: ${resolver.refused[0]}`, files, undefined), refused: true };
   }
-  let compiled;
+  let code;
+  let bundled;
+  /** @type {Array<{ output: string, code: string }>} */
+  const extra = [];
+  const source = relative(configDir, api.root).split("\\").join("/");
   try {
+    bundled = await bundleSpec(api.root, resolver);
     // The API's own options (config/load.js checked them), the rest left to openapi-typescript's defaults.
-    compiled = await compileTypeScript(api.root, { ...api.options, silent: true }, resolver);
+    code = await compileTypeScript(bundled.document, api.options);
+    if (api.requestSchemas !== undefined) {
+      const dereferenced = await bundleSpec(api.root, resolver, { dereference: true });
+      extra.push({
+        output: api.requestSchemas,
+        code: header(source, bundled.hash) + deriveRequestSchemas(dereferenced.document),
+      });
+    }
   } catch (error) {
-    return failed(api, findingsOf(), describeSpecError(error, api.root, cwd), files, error);
+    return failed(api, lint.findings(), describeSpecError(error, api.root, cwd), files, error);
   }
   resolver.cache.clear(); // positions come from each problem's own source text
-  const findings = findingsOf();
-  for (const file of compiled.files) files.add(file);
-  const source = relative(configDir, api.root).split("\\").join("/");
-  return { api, findings, code: header(source, compiled.hash) + compiled.code, failure: undefined, files };
+  const findings = lint.findings();
+  for (const file of bundled.files) files.add(file);
+  return { api, findings, code: header(source, bundled.hash) + code, extra, failure: undefined, files };
 }
 
 /**
@@ -107,20 +99,6 @@ function header(source, specHash) {
     "",
     "",
   ].join("\n");
-}
-
-/**
- * Redocly reports a file that fails to parse once per `$ref` to it; one line each is enough.
- * @param {Finding[]} findings
- */
-function unique(findings) {
-  const seen = new Set();
-  return findings.filter((f) => {
-    const key = `${f.file}:${f.line}:${f.column}:${f.ruleId}:${f.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 /**

@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { markdownCode, markdownText } from "../text/escape.js";
-import { MATCHINGS } from "./compare.js";
+import { MATCHINGS } from "../upstream/compare.js";
 
 /** The report files of one API, in `reports/<api>/`, as reports/index.html links them. */
 export const UPSTREAM_REPORT_FILES = Object.freeze(["upstream.md", "upstream.json"]);
@@ -69,7 +69,7 @@ export async function readUpstreamSummary(apiDir) {
  * @property {string} spec the vendor spec, as given (relative to the config's folder when inside it)
  * @property {string | undefined} revision the vendor spec's `info.version`
  * @property {string} root our root file, relative to the config's folder
- * @property {import("./compare.js").OperationMatch[]} operations each of our operations and how it was matched upstream
+ * @property {import("../upstream/compare.js").OperationMatch[]} operations each of our operations and how it was matched upstream
  * @property {UpstreamEntry[]} findings
  * @property {(DeclarationJson & { covers: number })[]} declarations every declaration and how many findings it covers
  * @property {DeclarationJson[]} stale the declarations that cover nothing on a field that was compared
@@ -80,7 +80,7 @@ export async function readUpstreamSummary(apiDir) {
 
 /**
  * Folds findings that are the same difference reached from several operations into one entry.
- * @param {{ finding: import("./compare.js").Finding, declaration: import("./declarations.js").Declaration | undefined }[]} judged
+ * @param {{ finding: import("../upstream/compare.js").Finding, declaration: import("../upstream/declarations.js").Declaration | undefined }[]} judged
  * @returns {UpstreamEntry[]}
  */
 export function toEntries(judged) {

@@ -4,17 +4,17 @@
 // reports/<api>/upstream.{json,md}.
 import { join, relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
-import { maxSpecSizeOf, SHARED_FLAGS, STRICT } from "../cli/args.js";
-import { failureCode, runAsProcess } from "../cli/exit.js";
 import { loadApis } from "../config/load.js";
 import { DeclarationError, SpecInputError } from "../errors.js";
 import { reportDirName } from "../reports/model.js";
+import { formatEntry, renderUpstreamJson, renderUpstreamMarkdown, toEntries } from "../reports/upstream.js";
 import { terminalText } from "../text/escape.js";
+import { compareDocuments, MATCHINGS } from "../upstream/compare.js";
+import { applyDeclarations, collectDeclarations, describeDeclaration } from "../upstream/declarations.js";
+import { loadSpec } from "../upstream/load.js";
 import { writeOutput } from "../write/output.js";
-import { compareDocuments, MATCHINGS } from "./compare.js";
-import { applyDeclarations, collectDeclarations, describeDeclaration } from "./declarations.js";
-import { loadSpec } from "./load.js";
-import { formatEntry, renderUpstreamJson, renderUpstreamMarkdown, toEntries } from "./report.js";
+import { maxSpecSizeOf, SHARED_FLAGS, STRICT } from "./args.js";
+import { failureCode, runAsProcess } from "./exit.js";
 
 const USAGE = `Usage: npm run upstream -- --spec FILE [--config PATH] [--reports DIR] [--max-spec-size SIZE] [--verbose]
 
@@ -122,7 +122,7 @@ async function compareAll(options) {
     }
     const passed = undeclared.length === 0 && stale.length === 0;
     if (!passed) code = 1;
-    /** @type {import("./report.js").UpstreamReport} */
+    /** @type {import("../reports/upstream.js").UpstreamReport} */
     const version = vendor.document.info?.version;
     const report = {
       api: api.name,
@@ -150,7 +150,7 @@ async function compareAll(options) {
   return code;
 }
 
-/** @param {import("./declarations.js").Declaration} d */
+/** @param {import("../upstream/declarations.js").Declaration} d */
 function declarationJson(d) {
   return {
     pointer: d.pointer,
