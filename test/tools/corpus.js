@@ -50,7 +50,9 @@ export async function installCorpus(name) {
   const code = await new Promise((done) => {
     const child = spawn(npm, ["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], {
       cwd: partial,
-      stdio: ["ignore", "inherit", "inherit"],
+      // npm's report goes to stderr: the caller's stdout may be data (the bench's child processes
+      // print their results as JSON there).
+      stdio: ["ignore", 2, "inherit"],
     });
     child.on("error", () => done(127));
     child.on("close", (status) => done(status ?? 1));
