@@ -12,9 +12,10 @@ import {
 } from "../../src/index.js";
 import { startServer } from "../helpers/http-server.js";
 import { exposeForScan } from "../helpers/secret-scan.js";
-import { ACCESS_TOKEN } from "../helpers/secrets.js";
+import { ACCESS_TOKEN, ISSUED_TOKEN_PREFIX } from "../helpers/secrets.js";
 
-const DEVICE_SECRET = "device-secret-6Qf2-never-echoed";
+// Issued to the client (Native SSO), so scanned for everywhere but in HTTP answers.
+const DEVICE_SECRET = `${ISSUED_TOKEN_PREFIX}-device-secret-6Qf2`;
 const CREATE: TokenCreateRequest = {
   grantType: "TOKEN_EXCHANGE",
   clientId: 26478243745571,
@@ -22,8 +23,14 @@ const CREATE: TokenCreateRequest = {
   scopes: ["payment"],
   dpopKeyThumbprint: "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I",
 };
-const NATIVE_SSO: NativeSsoRequest = { accessToken: "at-of-the-call", deviceSecret: DEVICE_SECRET };
-const REISSUE: IdTokenReissueRequest = { accessToken: "at-of-the-call", refreshToken: "rt-of-the-call" };
+const NATIVE_SSO: NativeSsoRequest = {
+  accessToken: `${ISSUED_TOKEN_PREFIX}-at-of-the-call`,
+  deviceSecret: DEVICE_SECRET,
+};
+const REISSUE: IdTokenReissueRequest = {
+  accessToken: `${ISSUED_TOKEN_PREFIX}-at-of-the-call`,
+  refreshToken: `${ISSUED_TOKEN_PREFIX}-rt-of-the-call`,
+};
 
 type Reply = { status: number; body: string; delayMs?: number; headers?: Record<string, string> };
 let reply: Reply = { status: 200, body: "{}" };
@@ -62,7 +69,7 @@ describe("TokenClient.createToken, .nativeSso and .reissueIdToken", () => {
       resultCode: "A109001",
       resultMessage: "[A109001] An access token was created successfully.",
       action: "OK",
-      accessToken: "created-at",
+      accessToken: `${ISSUED_TOKEN_PREFIX}-created-at`,
       tokenType: "DPoP",
       expiresIn: 3600,
     };
@@ -92,7 +99,11 @@ describe("TokenClient.createToken, .nativeSso and .reissueIdToken", () => {
     expect(error).toBeInstanceOf(AuthleteApiError);
     expect(error).toMatchObject({ status: 400, resultCode: "A501301" });
     expect((error as AuthleteApiError).resultMessage).toBe("[A501301] bad device secret [REDACTED]");
-    answer(200, { resultCode: "A1", resultMessage: `reissued for rt-of-the-call`, action: "OK" });
+    answer(200, {
+      resultCode: "A1",
+      resultMessage: `reissued for ${ISSUED_TOKEN_PREFIX}-rt-of-the-call`,
+      action: "OK",
+    });
     const echoed = await client().reissueIdToken(REISSUE);
     expect(echoed.resultMessage).toBe("reissued for [REDACTED]");
   });

@@ -8,6 +8,7 @@ import { type AddressInfo, connect } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  AuthleteConfigurationError,
   answerNodeProtocolErrors,
   createTokenClient,
   createTokenEndpoint,
@@ -335,12 +336,13 @@ function stubAuthlete(behaviour: { current: Behaviour; calls: number }): FetchLi
           }),
         });
       case "judge": {
-        const url = String(input instanceof Request ? input.url : input);
-        const auth = new Headers(init?.headers).get("Authorization");
-        if (!url.endsWith("/auth/token") || auth !== `Bearer ${RELIABILITY_ACCESS_TOKEN}`) {
+        // The client calls fetch with the platform's Request, as openapi-fetch does.
+        const call = input instanceof Request ? input : new Request(input, init);
+        const auth = call.headers.get("Authorization");
+        if (!call.url.endsWith("/auth/token") || auth !== `Bearer ${RELIABILITY_ACCESS_TOKEN}`) {
           return json(400, { resultCode: "X", resultMessage: "unexpected call" });
         }
-        const request = JSON.parse(String(init?.body)) as Record<string, unknown>;
+        const request = JSON.parse(await call.text()) as Record<string, unknown>;
         if (typeof request.parameters !== "string")
           return json(400, { resultCode: "X", resultMessage: "no parameters" });
         const parameters = new URLSearchParams(request.parameters);
@@ -421,7 +423,15 @@ describe("fuzzing the token endpoint in process", () => {
           state.current = authleteBehaviour;
           state.calls = 0;
           logs.length = 0;
-          const endpoint = createTokenEndpoint({ client, logger, ...options });
+          let endpoint: ReturnType<typeof createTokenEndpoint>;
+          try {
+            endpoint = createTokenEndpoint({ client, logger, ...options });
+          } catch (error) {
+            // An option that could never work (a realm no header can carry) is refused at creation,
+            // never later as a 500.
+            expect(error).toBeInstanceOf(AuthleteConfigurationError);
+            return;
+          }
           const headers = new Headers();
           if (c.formContentType) headers.set("Content-Type", "application/x-www-form-urlencoded");
           for (const [name, value] of c.headers) {

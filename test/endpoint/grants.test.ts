@@ -14,14 +14,15 @@ import {
 import { createFakeAuthlete, type FakeAuthlete, type FakeAuthleteServer } from "../../src/testing/index.js";
 import { LEAF_PEM } from "../helpers/certificates.js";
 import { exposeForScan } from "../helpers/secret-scan.js";
+import { GRANT_CLIENT_SECRET as CLIENT_SECRET, ISSUED_TOKEN_PREFIX } from "../helpers/secrets.js";
 
 // A real OAuth client library (oauth4webapi) against `createTokenEndpoint` served over loopback,
 // with the fake Authlete over loopback too: the hooks decide, the endpoint makes every Authlete call.
 
 const TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
 const JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
-const CLIENT_SECRET = "grant-client-secret-Qw7";
-const DEVICE_SECRET = "device-secret-Hy3kP0";
+// A device secret is handed to the client (Native SSO): scanned for everywhere but in HTTP answers.
+const DEVICE_SECRET = `${ISSUED_TOKEN_PREFIX}-device-secret-Hy3kP0`;
 
 let authlete: FakeAuthlete;
 let authleteServer: FakeAuthleteServer;

@@ -69,6 +69,8 @@ export const REDACTION_PASSWORD = 'owner pw+&= 9Zt"q"';
 export const REDACTION_ASSERTION = "eyJhbGciOiJSUzI1NiJ9.redaction-assertion-Jv6.sig";
 /** The redaction tests' access token minted by the server and sent to `/auth/token/issue`. */
 export const REDACTION_MINTED_TOKEN = "minted-at-Tq7Wz3Kp9Lx";
+/** The client secret of the grant-finishing tests (test/endpoint/grants.test.ts). */
+export const GRANT_CLIENT_SECRET = "grant-client-secret-Qw7";
 /** The redaction tests' OpenID4VCI pre-authorized code: characters strict RFC 3986 encoders escape. */
 export const REDACTION_PRE_AUTHORIZED_CODE = "pre!auth(code)*'Mv5 é";
 
@@ -114,6 +116,7 @@ export const SECRETS: readonly Secret[] = Object.freeze([
   { name: "REDACTION_ASSERTION", value: REDACTION_ASSERTION, kind: "client secret" },
   { name: "REDACTION_MINTED_TOKEN", value: REDACTION_MINTED_TOKEN, kind: "access token" },
   { name: "REDACTION_PRE_AUTHORIZED_CODE", value: REDACTION_PRE_AUTHORIZED_CODE, kind: "client secret" },
+  { name: "GRANT_CLIENT_SECRET", value: GRANT_CLIENT_SECRET, kind: "client secret" },
 ] as const);
 
 /**

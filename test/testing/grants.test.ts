@@ -2,6 +2,7 @@ import { inspect } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTokenClient } from "../../src/index.js";
 import { createFakeAuthlete } from "../../src/testing/index.js";
+import { ISSUED_TOKEN_PREFIX } from "../helpers/secrets.js";
 import { type Answer, recordingFetch, responseChecker } from "../helpers/testing-fake.js";
 
 // The fake's answers to the calls that finish a grant: spec-valid by default, scriptable with
@@ -78,10 +79,13 @@ describe("the fake's grant-finishing calls", () => {
       name: "AuthleteApiError",
       status: 400,
     });
-    await client.nativeSso({ accessToken: "access-Tk9", refreshToken: "refresh-Tk9", deviceSecret: "secret-Tk9" });
+    const access = `${ISSUED_TOKEN_PREFIX}-access-Tk9`;
+    const refresh = `${ISSUED_TOKEN_PREFIX}-refresh-Tk9`;
+    const device = `${ISSUED_TOKEN_PREFIX}-device-Tk9`;
+    await client.nativeSso({ accessToken: access, refreshToken: refresh, deviceSecret: device });
     const printed = inspect(fake.calls, { depth: 10 }) + JSON.stringify(fake.calls);
-    for (const secret of ["access-Tk9", "refresh-Tk9", "secret-Tk9"]) expect(printed).not.toContain(secret);
-    expect(fake.calls[1]?.body).toMatchObject({ deviceSecret: "secret-Tk9" });
+    for (const secret of [access, refresh, device]) expect(printed).not.toContain(secret);
+    expect(fake.calls[1]?.body).toMatchObject({ deviceSecret: device });
     expect(fake.calls.map((call) => [call.operation, call.status])).toEqual([
       ["nativesso", 400],
       ["nativesso", 200],
