@@ -3,18 +3,16 @@
 // Chromium in cors.browser.test.ts.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   AuthleteConfigurationError,
   CORS_MAX_AGE_SECONDS,
-  createTokenClient,
-  createTokenEndpoint,
   encodeBasicCredentials,
-  type TokenEndpointLogDetails,
   type TokenEndpointOptions,
   toNodeHandler,
 } from "../../src/index.js";
-import { type FakeAuthlete, startFakeAuthlete, tokenResult } from "../helpers/fake-authlete.js";
+import { useEndpointHarness } from "../helpers/endpoint-harness.js";
+import { tokenResult } from "../helpers/fake-authlete.js";
 import {
   type CorsRequest,
   corsCheck,
@@ -23,44 +21,14 @@ import {
   preflightRequest,
   readableHeaders,
 } from "../helpers/fetch-cors.js";
-import { exposeForScan } from "../helpers/secret-scan.js";
-import { ENDPOINT_ACCESS_TOKEN as ACCESS_TOKEN, ENDPOINT_CLIENT_SECRET as CLIENT_SECRET } from "../helpers/secrets.js";
+import { ENDPOINT_CLIENT_SECRET as CLIENT_SECRET } from "../helpers/secrets.js";
 
 const APP = "https://app.example.com";
 const EVIL = "https://evil.example.net";
 const URL_ = "https://as.example.com/token";
 const TOKENS = '{"access_token":"AT","token_type":"DPoP","expires_in":3600}';
 
-let authlete: FakeAuthlete;
-let logs: { message: string; details: TokenEndpointLogDetails }[];
-
-beforeAll(async () => {
-  authlete = await startFakeAuthlete();
-});
-afterAll(async () => {
-  await authlete.close();
-});
-beforeEach(() => {
-  authlete.reset();
-  logs = [];
-});
-afterEach(() => {
-  exposeForScan(logs, "endpoint logger");
-});
-
-function endpoint(options: Partial<TokenEndpointOptions> = {}) {
-  const client = createTokenClient({
-    serviceId: authlete.serviceId,
-    accessToken: ACCESS_TOKEN,
-    baseUrl: authlete.baseUrl,
-  });
-  return createTokenEndpoint({
-    client,
-    cors: [APP],
-    logger: { error: (message, details) => logs.push({ message, details }) },
-    ...options,
-  });
-}
+const { authlete, logs, endpoint } = await useEndpointHarness({ cors: [APP] });
 
 /** What a single-page app sends: Basic client authentication and a DPoP proof, so a preflight first. */
 function spaRequest(origin: string): CorsRequest {

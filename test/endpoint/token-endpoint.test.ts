@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import { inspect } from "node:util";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   AuthleteApiError,
   AuthleteConfigurationError,
@@ -9,46 +9,17 @@ import {
   createTokenEndpoint,
   encodeBasicCredentials,
   TokenEndpointError,
-  type TokenEndpointLogDetails,
   type TokenEndpointOptions,
 } from "../../src/index.js";
-import { type FakeAuthlete, startFakeAuthlete, tokenResult } from "../helpers/fake-authlete.js";
-import { exposeForScan } from "../helpers/secret-scan.js";
+import { useEndpointHarness } from "../helpers/endpoint-harness.js";
+import { tokenResult } from "../helpers/fake-authlete.js";
 import { ENDPOINT_ACCESS_TOKEN as ACCESS_TOKEN, ENDPOINT_CLIENT_SECRET as CLIENT_SECRET } from "../helpers/secrets.js";
 
 const PASSWORD = "user-password-:%+";
 const TOKENS = '{"access_token":"AT","token_type":"Bearer","expires_in":3600}';
 
-let authlete: FakeAuthlete;
-let logs: { message: string; details: TokenEndpointLogDetails }[];
-
-beforeAll(async () => {
-  authlete = await startFakeAuthlete();
-});
-afterAll(async () => {
-  await authlete.close();
-});
-beforeEach(() => {
-  authlete.reset();
-  logs = [];
-});
-// Everything the endpoint logged goes through the suite-wide secret scan too.
-afterEach(() => {
-  exposeForScan(logs, "endpoint logger");
-});
-
-function endpoint(options: Partial<TokenEndpointOptions> = {}) {
-  const client = createTokenClient({
-    serviceId: authlete.serviceId,
-    accessToken: ACCESS_TOKEN,
-    baseUrl: authlete.baseUrl,
-  });
-  return createTokenEndpoint({
-    client,
-    logger: { error: (message, details) => logs.push({ message, details }) },
-    ...options,
-  });
-}
+// Everything the endpoint logs goes through the suite-wide secret scan too.
+const { authlete, logs, endpoint } = await useEndpointHarness();
 
 function tokenRequest(body = "grant_type=client_credentials", headers: Record<string, string> = {}): Request {
   return new Request("http://127.0.0.1/token", {

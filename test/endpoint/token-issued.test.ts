@@ -1,17 +1,15 @@
 // onTokenIssued of createTokenEndpoint: told once per answer with tokens, on every issuing path,
 // never on an error, with an event that holds no token and no secret, and unable to change the answer.
 import { inspect } from "node:util";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   AuthleteConfigurationError,
-  createTokenClient,
-  createTokenEndpoint,
   encodeBasicCredentials,
-  type TokenEndpointLogDetails,
   type TokenEndpointOptions,
   type TokenIssuedEvent,
 } from "../../src/index.js";
-import { type FakeAuthlete, startFakeAuthlete, tokenResult } from "../helpers/fake-authlete.js";
+import { useEndpointHarness } from "../helpers/endpoint-harness.js";
+import { tokenResult } from "../helpers/fake-authlete.js";
 import { exposeForScan } from "../helpers/secret-scan.js";
 import {
   ENDPOINT_ACCESS_TOKEN as ACCESS_TOKEN,
@@ -53,42 +51,19 @@ const issuedFields = {
   grantId: "grant-5",
 };
 
-let authlete: FakeAuthlete;
-let logs: { message: string; details: TokenEndpointLogDetails }[];
-let events: TokenIssuedEvent[];
-
-beforeAll(async () => {
-  authlete = await startFakeAuthlete();
-});
-afterAll(async () => {
-  await authlete.close();
+const events: TokenIssuedEvent[] = [];
+// The events and the logs go through the suite-wide secret scan, which looks for issued tokens too.
+const { authlete, logs, endpoint } = await useEndpointHarness({
+  onTokenIssued: (event) => {
+    events.push(event);
+  },
 });
 beforeEach(() => {
-  authlete.reset();
-  logs = [];
-  events = [];
+  events.length = 0;
 });
-// The events and the logs go through the suite-wide secret scan, which looks for issued tokens too.
 afterEach(() => {
   exposeForScan(events, "onTokenIssued events");
-  exposeForScan(logs, "endpoint logger");
 });
-
-function endpoint(options: Partial<TokenEndpointOptions> = {}) {
-  const client = createTokenClient({
-    serviceId: authlete.serviceId,
-    accessToken: ACCESS_TOKEN,
-    baseUrl: authlete.baseUrl,
-  });
-  return createTokenEndpoint({
-    client,
-    logger: { error: (message, details) => logs.push({ message, details }) },
-    onTokenIssued: (event) => {
-      events.push(event);
-    },
-    ...options,
-  });
-}
 
 function tokenRequest(body: string, headers: Record<string, string> = {}): Request {
   return new Request("https://as.example.com/token?tenant=a", {
