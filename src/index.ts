@@ -55,10 +55,14 @@ export {
 export type { DpopTargetOptions } from "./endpoint/dpop-target.js";
 export type {
   GrantCalls,
+  GrantContext,
   GrantDecision,
+  GrantHook,
   IdTokenReissueDecision,
+  IdTokenReissueHook,
   JsonObjectInput,
   NativeSsoDecision,
+  NativeSsoHook,
 } from "./endpoint/grants.js";
 export {
   answerNodeProtocolErrors,
@@ -85,10 +89,6 @@ export {
 export {
   type AuthenticatedUser,
   createTokenEndpoint,
-  type GrantContext,
-  type GrantHook,
-  type IdTokenReissueHook,
-  type NativeSsoHook,
   type TokenEndpoint,
   type TokenEndpointLogDetails,
   type TokenEndpointLogger,

@@ -9,12 +9,60 @@ import type {
   NativeSsoRequest,
   Property,
   TokenCreateRequest,
+  TokenRequest,
   TokenResponse,
 } from "../../generated/authlete-token.js";
 import type { TokenClient } from "../client.js";
 import { certificateThumbprint, dpopProofKeyThumbprint } from "./jwk-thumbprint.js";
 import { dpopNonceHeader, jsonResponse, oauthErrorBody, serverErrorResponse } from "./oauth-response.js";
 import { toTokenResponse } from "./to-token-response.js";
+
+/** What a grant hook is given. */
+export interface GrantContext {
+  /** The HTTP request the client sent (its body is already read). */
+  request: Request;
+  /** What was sent to `/auth/token`, client secret included: do not log it. */
+  tokenRequest: TokenRequest;
+}
+
+/**
+ * Decides a grant that Authlete leaves to the authorization server (token exchange, JWT bearer).
+ * Return a {@link GrantDecision} (`{ subject, scopes, … }`) and the endpoint issues the token with
+ * Authlete's `/auth/token/create` and answers; or return the `Response` for the client yourself;
+ * or throw a {@link TokenEndpointError} to answer with an OAuth error (`invalid_grant`, …).
+ * `Cache-Control: no-store`, `Pragma: no-cache` and `DPoP-Nonce` are added to what you return.
+ * For a token exchange, `result.subjectTokenInfo` / `actorTokenInfo` (`TokenInfo`) describe
+ * the presented tokens when this service issued them.
+ * @see https://www.rfc-editor.org/rfc/rfc8693#section-2.1
+ * @see https://www.rfc-editor.org/rfc/rfc7523#section-3
+ */
+export type GrantHook = (
+  result: TokenResponse,
+  context: GrantContext,
+) => Response | GrantDecision | Promise<Response | GrantDecision>;
+
+/**
+ * Decides a Native SSO request: check that `result.sessionId` is a live session and the device
+ * secret (`result.deviceSecret`) belongs to it, then return a {@link NativeSsoDecision} and the
+ * endpoint finishes with Authlete's `/nativesso`; or return the `Response` yourself; or throw a
+ * {@link TokenEndpointError}.
+ * @see https://openid.net/specs/openid-connect-native-sso-1_0.html#section-4.1
+ */
+export type NativeSsoHook = (
+  result: TokenResponse,
+  context: GrantContext,
+) => Response | NativeSsoDecision | Promise<Response | NativeSsoDecision>;
+
+/**
+ * Decides whether a refresh token request answered `ID_TOKEN_REISSUABLE` gets a new ID token:
+ * `false` keeps `/auth/token`'s answer, `{ claims?, idtHeaderParams? }` reissues the ID token
+ * with Authlete's `/idtoken/reissue`.
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#RefreshTokenResponse
+ */
+export type IdTokenReissueHook = (
+  result: TokenResponse,
+  context: GrantContext,
+) => IdTokenReissueDecision | Promise<IdTokenReissueDecision>;
 
 /**
  * What `onTokenExchange` or `onJwtBearer` may return instead of a `Response`: the grant is

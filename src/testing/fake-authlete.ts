@@ -1,7 +1,6 @@
 // The package's public API only (its entry point), so internals can move freely.
 
 import { REQUEST_SCHEMAS } from "../../generated/authlete-token.request-schemas.js";
-import { discard, readAtMost } from "../bytes.js";
 import {
   type FetchLike,
   type NodeRequestLike,
@@ -31,6 +30,7 @@ import {
 } from "./decide.js";
 import { type Answer, createFaultQueue, faultAnswer, type HttpFault, type HttpFaultOptions } from "./faults.js";
 import { decideGrant, type ScriptedGrant, scriptedGrant } from "./grants.js";
+import { bodyTooLarge, readBody } from "./request-body.js";
 import { type FakeToken, knownToken } from "./tokens.js";
 import { firstViolation } from "./validate.js";
 
@@ -361,41 +361,6 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
     },
   };
   return showRedacted(fake, () => ({ serviceId, accessToken: REDACTED, baseUrl: FAKE_BASE_URL, calls: calls.length }));
-}
-
-/**
- * The largest request body the fake reads, in bytes: far above any token request. A larger one is
- * answered 413 before any other check (the bearer token included) and is not kept in `calls`.
- */
-export const FAKE_MAX_BODY_BYTES = 1024 * 1024;
-
-/**
- * The body as text, or `undefined` when it is larger than {@link FAKE_MAX_BODY_BYTES}: refused by
- * its `Content-Length` unread, or read no further than the limit.
- */
-async function readBody(request: Request): Promise<string | undefined> {
-  const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > FAKE_MAX_BODY_BYTES) {
-    discard(request.body);
-    return undefined;
-  }
-  try {
-    return LENIENT_UTF8.decode(await readAtMost(request.body, FAKE_MAX_BODY_BYTES, () => new RangeError("too large")));
-  } catch (error) {
-    if (error instanceof RangeError) return undefined;
-    throw error;
-  }
-}
-
-const LENIENT_UTF8 = new TextDecoder();
-
-function bodyTooLarge(api: string): Answer {
-  return {
-    status: 413,
-    // Nothing more is read: the connection cannot carry another request.
-    headers: { Connection: "close" },
-    body: resultBody("A001201", api, `The request body is larger than ${FAKE_MAX_BODY_BYTES} bytes.`),
-  };
 }
 
 function ok(body: unknown): Answer {

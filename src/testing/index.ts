@@ -10,7 +10,6 @@ export {
   createFakeAuthlete,
   FAKE_ACCESS_TOKEN,
   FAKE_BASE_URL,
-  FAKE_MAX_BODY_BYTES,
   FAKE_SERVICE_ID,
   type FakeAnswer,
   type FakeAuthlete,
@@ -18,4 +17,5 @@ export {
   type FakeAuthleteServer,
 } from "./fake-authlete.js";
 export type { HttpFault, HttpFaultOptions } from "./faults.js";
+export { FAKE_MAX_BODY_BYTES } from "./request-body.js";
 export type { FakeToken } from "./tokens.js";

@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { markdownCode, markdownText } from "../text/escape.js";
-import { MATCHINGS } from "../upstream/compare.js";
+import { MATCHINGS } from "../upstream/operations.js";
 
 /** The report files of one API, in `reports/<api>/`, as reports/index.html links them. */
 export const UPSTREAM_REPORT_FILES = Object.freeze(["upstream.md", "upstream.json"]);
@@ -69,7 +69,7 @@ export async function readUpstreamSummary(apiDir) {
  * @property {string} spec the vendor spec, as given (relative to the config's folder when inside it)
  * @property {string | undefined} revision the vendor spec's `info.version`
  * @property {string} root our root file, relative to the config's folder
- * @property {import("../upstream/compare.js").OperationMatch[]} operations each of our operations and how it was matched upstream
+ * @property {import("../upstream/operations.js").OperationMatch[]} operations each of our operations and how it was matched upstream
  * @property {UpstreamEntry[]} findings
  * @property {(DeclarationJson & { covers: number })[]} declarations every declaration and how many findings it covers
  * @property {DeclarationJson[]} stale the declarations that cover nothing on a field that was compared

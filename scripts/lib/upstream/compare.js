@@ -1,14 +1,17 @@
 // @ts-check
 // The structural comparison of our fragment with the vendor's spec: each of our operations is
-// matched to its counterpart upstream (method and path, else Authlete's 2.x path form, else
-// operationId), and its request body and 200 response schemas are walked side by side. Only what changes the shape of the JSON is drift: properties, types,
+// matched to its counterpart upstream (./operations.js), and its request body and 200 response
+// schemas are walked side by side. Only what changes the shape of the JSON is drift: properties, types,
 // nullability, `required`, enum values, array items, `oneOf`/`anyOf` branches, at any depth.
 // Documentation (description, title, example(s)) and refinements (format, pattern, lengths,
 // defaults) are not. An upstream operation we do not describe is not drift: the fragment is a slice.
+import { indexOperations, METHODS, matchOperation } from "./operations.js";
 import { escapeSegment, follow, viewSchema } from "./schema-view.js";
+import { within, withSharedPaths } from "./shared-paths.js";
 
 /** @typedef {import("./schema-view.js").Located} Located */
 /** @typedef {import("./schema-view.js").SchemaView} SchemaView */
+/** @typedef {import("./shared-paths.js").Expansion} Expansion */
 
 /**
  * Where a declaration may sit to cover a finding: on a node of our document, for one of its
@@ -46,33 +49,14 @@ export const KINDS = Object.freeze([
   "items-changed",
 ]);
 
-const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
-/**
- * How one of our operations was found upstream: `path` (same method and path template, path
- * parameters by position), `prefix` (Authlete's 2.x form: `/api/auth/token` for
- * `/api/{serviceId}/auth/token`), `operationId`, or not at all (undefined).
- * @typedef {{ operation: string, upstream: string | undefined, matchedBy: "path" | "prefix" | "operationId" | undefined }} OperationMatch
- */
-
 /**
  * What a comparison found.
  * @typedef {object} Comparison
  * @property {Finding[]} findings
- * @property {OperationMatch[]} operations each of our operations and how it was matched
+ * @property {import("./operations.js").OperationMatch[]} operations each of our operations and how it was matched
  * @property {Set<string>} compared the pointers of our document whose schema (or operation, or
  *   media type) was compared with an upstream counterpart: a declaration elsewhere was not checked
  */
-
-/** How a matching is named in reports. */
-export const MATCHINGS = Object.freeze({
-  path: "method and path",
-  prefix: "Authlete's 2.x path form (no {serviceId})",
-  operationId: "operationId",
-});
-
-/** Paths listed for a finding in a shared schema, at most; the rest are counted. */
-const MAX_SHARED_PATHS = 20;
 
 /**
  * Compares every operation of `ours` with its counterpart in `upstream`: the same method and path,
@@ -93,7 +77,7 @@ export function compareDocuments(upstream, ours) {
     caches: { upstream: new Map(), ours: new Map() },
   };
   const index = indexOperations(upstream);
-  /** @type {OperationMatch[]} */
+  /** @type {import("./operations.js").OperationMatch[]} */
   const operations = [];
   for (const [path, rawItem] of Object.entries(ours.paths ?? {})) {
     const item = follow(ours, { node: rawItem, pointer: `#/paths/${escapeSegment(path)}` });
@@ -134,77 +118,6 @@ export function compareDocuments(upstream, ours) {
   }
   return { findings: context.findings.map((f) => withSharedPaths(f)), operations, compared: context.compared };
 }
-
-/**
- * @typedef {{ method: string, path: string, pointer: string, node: Record<string, any> }} UpstreamOperation
- * @typedef {{ byTemplate: Map<string, UpstreamOperation>, byPrefix: Map<string, UpstreamOperation>, byId: Map<string, UpstreamOperation> }} OperationIndex
- */
-
-/**
- * Every upstream operation by method and path template, by method and 2.x path form, by operationId.
- * @param {Record<string, any>} upstream
- * @returns {OperationIndex}
- */
-function indexOperations(upstream) {
-  /** @type {OperationIndex} */
-  const index = { byTemplate: new Map(), byPrefix: new Map(), byId: new Map() };
-  for (const [path, rawItem] of Object.entries(upstream.paths ?? {})) {
-    const item = follow(upstream, { node: rawItem, pointer: `#/paths/${escapeSegment(path)}` });
-    for (const method of METHODS) {
-      const node = item.node[method];
-      if (node === null || typeof node !== "object") continue;
-      const operation = { method, path, pointer: /** @type {string} */ (item.chain.at(-1)), node };
-      // The first one wins: two upstream paths of one template are the vendor's ambiguity, not ours.
-      const add = (/** @type {Map<string, UpstreamOperation>} */ map, /** @type {string} */ key) => {
-        if (!map.has(key)) map.set(key, operation);
-      };
-      add(index.byTemplate, `${method} ${templateKey(path)}`);
-      add(index.byPrefix, `${method} ${prefixKey(path)}`);
-      if (typeof node.operationId === "string") add(index.byId, node.operationId);
-    }
-  }
-  return index;
-}
-
-/**
- * @param {OperationIndex} index
- * @param {string} method
- * @param {string} path
- * @param {unknown} operationId
- * @returns {(UpstreamOperation & { matchedBy: "path" | "prefix" | "operationId" }) | undefined}
- */
-function matchOperation(index, method, path, operationId) {
-  const byPath = index.byTemplate.get(`${method} ${templateKey(path)}`);
-  if (byPath) return { ...byPath, matchedBy: "path" };
-  const byPrefix = index.byPrefix.get(`${method} ${prefixKey(path)}`);
-  if (byPrefix) return { ...byPrefix, matchedBy: "prefix" };
-  const byId = typeof operationId === "string" ? index.byId.get(operationId) : undefined;
-  if (byId) return { ...byId, matchedBy: "operationId" };
-  return undefined;
-}
-
-/**
- * `/api/{serviceId}/x` and `/api/{id}/x` are the same path: parameters match by position.
- * @param {string} path
- */
-function templateKey(path) {
-  return path.replace(/\{[^}]*\}/g, "{}");
-}
-
-/**
- * Authlete 2.x has no service in the path (the API key names it): `/api/auth/token` is 3.x's
- * `/api/{serviceId}/auth/token`. Both forms give the same key.
- * @param {string} path
- */
-function prefixKey(path) {
-  return templateKey(path).replace(/^\/api\/\{\}(?=\/)/, "/api");
-}
-
-/**
- * A walk of a shared pair of schemas: where it was first reached (from which walk), and the other
- * places that reached it and were not walked again.
- * @typedef {{ field: string, parent: Expansion | undefined, aliases: { field: string }[] }} Expansion
- */
 
 /**
  * @typedef {object} Context
@@ -422,40 +335,6 @@ function propertyTasks(context, place, up, ours, expansion) {
       );
     }
   });
-}
-
-/**
- * Whether `expansion` is `ancestor` or inside it.
- * @param {Expansion | undefined} expansion
- * @param {Expansion} ancestor
- */
-function within(expansion, ancestor) {
-  for (let at = expansion; at !== undefined; at = at.parent) if (at === ancestor) return true;
-  return false;
-}
-
-/**
- * The other places a finding is at, when it is inside a schema that several places share and
- * that was walked once: each such place with the rest of the finding's path.
- * @param {Finding & { owner?: Expansion | undefined }} finding
- * @returns {Finding}
- */
-function withSharedPaths({ owner, ...finding }) {
-  /** @type {Set<string>} */
-  const paths = new Set();
-  let more = 0;
-  for (let at = owner; at !== undefined; at = at.parent) {
-    if (at.aliases.length === 0) continue;
-    // A field inside a walk extends the walk's own field.
-    const rest = finding.field.slice(at.field.length);
-    for (const alias of at.aliases) {
-      const path = `${alias.field}${rest}`;
-      if (path === finding.field || paths.has(path)) continue;
-      if (paths.size < MAX_SHARED_PATHS) paths.add(path);
-      else more++;
-    }
-  }
-  return { ...finding, alsoAt: [...paths], ...(more > 0 ? { alsoAtMore: more } : {}) };
 }
 
 /**
