@@ -4,6 +4,7 @@ import AjvDraft04 from "ajv-draft-04";
 import ajvFormats from "ajv-formats";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { createTokenClient, type FetchLike, type TokenClient } from "../../src/index.js";
+import { FAKE_APIS, type FakeApiPath, type FakeApis, isFakeApiPath } from "../../src/testing/calls.js";
 import {
   createFakeAuthlete,
   type FakeAuthlete,
@@ -12,15 +13,13 @@ import {
 } from "../../src/testing/index.js";
 import { ROOT } from "./project.js";
 
-/** The operations the fake serves, as `FakeCall.operation` names them. */
-export const OPERATIONS = {
-  token: "/api/{serviceId}/auth/token",
-  issue: "/api/{serviceId}/auth/token/issue",
-  fail: "/api/{serviceId}/auth/token/fail",
-  create: "/api/{serviceId}/auth/token/create",
-  nativesso: "/api/{serviceId}/nativesso",
-  reissue: "/api/{serviceId}/idtoken/reissue",
-} as const;
+/**
+ * The operations the fake serves, as `FakeCall.operation` names them, with their paths in the spec:
+ * read from the fake's own table of APIs.
+ */
+export const OPERATIONS = Object.fromEntries(
+  Object.entries(FAKE_APIS).map(([path, operation]) => [operation, `/api/{serviceId}${path}`]),
+) as { [P in FakeApiPath as FakeApis[P]["operation"]]: `/api/{serviceId}${P}` };
 export type Operation = keyof typeof OPERATIONS;
 
 type Content = Record<string, { schema: object }>;
@@ -98,9 +97,9 @@ export function recordingFetch(base: FetchLike, answers: Answer[]): FetchLike {
   return async (input, init) => {
     const response = await base(input, init);
     const url = new URL(input instanceof Request ? input.url : String(input));
-    const operation = /\/(?:auth\/token(?:\/(issue|fail|create))?|(nativesso)|idtoken\/(reissue))$/.exec(url.pathname);
+    const path = /^\/api\/[^/]+(\/.*)$/.exec(url.pathname)?.[1];
     answers.push({
-      operation: operation ? ((operation[1] ?? operation[2] ?? operation[3] ?? "token") as Operation) : undefined,
+      operation: path !== undefined && isFakeApiPath(path) ? FAKE_APIS[path] : undefined,
       status: response.status,
       body: await response.clone().json(),
     });
