@@ -186,12 +186,16 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
     const match = PATH.exec(url.pathname);
     const path = match?.[2] ?? url.pathname;
     const api = isFakeApiPath(path) ? path : undefined;
+    // Checked once: it decides the answer, and the body is recorded as the API's request only when
+    // it is one (FakeCall types it so).
+    const violation =
+      api !== undefined && json !== undefined ? firstViolation(REQUEST_SCHEMAS[FAKE_APIS[api]], json) : undefined;
+    const valid = api !== undefined && json !== undefined && violation === undefined;
     const answer =
-      rawBody === undefined ? bodyTooLarge(api ?? path) : await decide(request, match, path, api, json, rawBody);
+      rawBody === undefined
+        ? bodyTooLarge(api ?? path)
+        : await decide(request, match, path, api, json, rawBody, violation);
     const status = answer === "drop" ? undefined : answer.status;
-    // The body is recorded as the API's request only when it is one (FakeCall types it so).
-    const valid =
-      api !== undefined && json !== undefined && firstViolation(REQUEST_SCHEMAS[FAKE_APIS[api]], json) === undefined;
     const call = {
       method: request.method,
       path: url.pathname,
@@ -219,13 +223,13 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
     api: FakeApiPath | undefined,
     body: unknown,
     rawBody: string,
+    violation: string | undefined,
   ): Promise<Answer> {
     const fault = faults.take(api);
     if (fault !== undefined) return faultAnswer(fault, path, request.signal);
     if (match === null || api === undefined) {
       return { status: 404, body: resultBody("A001103", path, "The API does not exist.") };
     }
-    const operation = FAKE_APIS[api];
     if (request.method !== "POST") return { status: 405, body: resultBody("A001104", api, "Use POST.") };
     const authorization = request.headers.get("authorization");
     if (authorization === null || !/^Bearer /i.test(authorization)) {
@@ -244,7 +248,6 @@ export function createFakeAuthlete(options: FakeAuthleteOptions = {}): FakeAuthl
       const what = rawBody === "" ? "The request has no body." : "The request body is not valid JSON.";
       return { status: 400, body: resultBody("A001201", api, what) };
     }
-    const violation = firstViolation(REQUEST_SCHEMAS[operation], body);
     if (violation !== undefined) {
       return { status: 400, body: resultBody("A001201", api, `The request body is invalid: ${violation}.`) };
     }
