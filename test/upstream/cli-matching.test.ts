@@ -3,10 +3,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseYaml } from "@redocly/openapi-core";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../scripts/lib/cli/upstream.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { compareDocuments } from "../../scripts/lib/upstream/compare.js";
 import { VENDOR_SPEC } from "../helpers/project.js";
+import { runUpstreamInProcess as runInProcess } from "../helpers/upstream-cli.js";
 
 // `npm run upstream` end to end on what the issue of exactness is about: how operations are
 // matched, declarations that could not be checked, links and shared schemas in the reports.
@@ -20,25 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-/** Runs `main` in this process, collecting what it prints. */
-async function runInProcess(args: string[]) {
-  const errors: string[] = [];
-  const logs: string[] = [];
-  const error = vi.spyOn(console, "error").mockImplementation((...parts: unknown[]) => {
-    errors.push(parts.join(" "));
-  });
-  const log = vi.spyOn(console, "log").mockImplementation((...parts: unknown[]) => {
-    logs.push(parts.join(" "));
-  });
-  try {
-    const code = await main(args);
-    return { code, stderr: errors.join("\n"), stdout: logs.join("\n") };
-  } finally {
-    error.mockRestore();
-    log.mockRestore();
-  }
-}
 
 async function readReport(reports: string) {
   return JSON.parse(await readFile(join(reports, "authlete-token/upstream.json"), "utf8"));

@@ -3,10 +3,10 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseYaml } from "@redocly/openapi-core";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../scripts/lib/cli/upstream.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { compareDocuments } from "../../scripts/lib/upstream/compare.js";
 import { ROOT, runNode, VENDOR_SPEC, VENDOR_SPEC_NEWEST } from "../helpers/project.js";
+import { runUpstreamInProcess as runInProcess } from "../helpers/upstream-cli.js";
 
 const SCRIPT = join(ROOT, "scripts/upstream.js");
 
@@ -17,25 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-/** Runs `main` in this process (from the repository root), collecting what it prints. */
-async function runInProcess(args: string[]) {
-  const errors: string[] = [];
-  const logs: string[] = [];
-  const error = vi.spyOn(console, "error").mockImplementation((...parts: unknown[]) => {
-    errors.push(parts.join(" "));
-  });
-  const log = vi.spyOn(console, "log").mockImplementation((...parts: unknown[]) => {
-    logs.push(parts.join(" "));
-  });
-  try {
-    const code = await main(args);
-    return { code, stderr: errors.join("\n"), stdout: logs.join("\n") };
-  } finally {
-    error.mockRestore();
-    log.mockRestore();
-  }
-}
 
 if (!existsSync(VENDOR_SPEC_NEWEST) || !existsSync(VENDOR_SPEC)) {
   console.warn(`skipping upstream tests against Authlete's spec: ${VENDOR_SPEC_NEWEST} or ${VENDOR_SPEC} is absent`);
