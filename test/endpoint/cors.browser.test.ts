@@ -1,13 +1,6 @@
-// The token endpoint called cross-origin from a page in a real browser engine (headless Chromium),
-// which applies the Fetch standard's CORS rules itself: the preflight, the CORS check, the headers
-// a page may read. The endpoint, the fake Authlete and the pages are real loopback servers.
-import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   createTokenClient,
@@ -16,27 +9,12 @@ import {
   type TokenIssuedEvent,
   toNodeHandler,
 } from "../../src/index.js";
+import { launchChromium, skipWithoutChromium } from "../helpers/chromium.js";
 import { type FakeAuthlete, startFakeAuthlete, tokenResult } from "../helpers/fake-authlete.js";
 import { startServer } from "../helpers/http-server.js";
 import { ENDPOINT_ACCESS_TOKEN as ACCESS_TOKEN, ENDPOINT_CLIENT_SECRET as CLIENT_SECRET } from "../helpers/secrets.js";
 
-// Debian's `chromium` package; CHROMIUM_PATH points elsewhere (e.g. GitHub runners' Google Chrome).
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const skipBrowser = !existsSync(CHROMIUM) && !process.env.CI;
-if (skipBrowser)
-  console.warn(`CORS browser checks skipped: ${CHROMIUM} is absent (install it: apt-get install -y chromium)`);
-
-// The closed network makes Chromium hang on refused connections without these.
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+const skipBrowser = skipWithoutChromium("CORS browser checks");
 
 const TOKENS = '{"access_token":"AT","token_type":"DPoP","expires_in":3600}';
 const PAGE = "<!doctype html><title>app</title><p>app</p>";
@@ -53,8 +31,8 @@ let app: Awaited<ReturnType<typeof startServer>>;
 let other: Awaited<ReturnType<typeof startServer>>;
 let seen: { method: string; origin: string | null }[];
 let events: TokenIssuedEvent[];
+let chromium: Awaited<ReturnType<typeof launchChromium>> | undefined;
 let context: BrowserContext | undefined;
-let userDataDir: string | undefined;
 
 beforeAll(async () => {
   authlete = await startFakeAuthlete();
@@ -83,16 +61,11 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => endpointServer.listen(0, "127.0.0.1", resolve));
   endpointUrl = `http://127.0.0.1:${(endpointServer.address() as AddressInfo).port}/token`;
   if (skipBrowser) return;
-  userDataDir = await mkdtemp(join(tmpdir(), "chromium-profile-")); // a fresh profile every run
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  chromium = await launchChromium();
+  context = chromium.context;
 });
 afterAll(async () => {
-  await context?.close();
-  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+  await chromium?.close();
   endpointServer?.closeAllConnections();
   await new Promise((resolve) => endpointServer?.close(resolve));
   await app?.close();

@@ -1,33 +1,16 @@
 // `npm run report` end to end, checked in a real browser: headless Chromium opens reports/index.html
 // and api.html from disk with every non-file request refused, as on a machine with no network.
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type BrowserContext, chromium } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, skipWithoutChromium } from "../helpers/chromium.js";
 import { makeProject, removeProject, runScript } from "../helpers/lint-project.js";
 import { ROOT, type RunResult } from "../helpers/project.js";
 
-// Debian's `chromium` package; CHROMIUM_PATH points elsewhere (e.g. GitHub runners' Google Chrome).
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const haveChromium = existsSync(CHROMIUM);
-const skipBrowser = !haveChromium && !process.env.CI;
-if (skipBrowser)
-  console.warn(`browser checks skipped: ${CHROMIUM} is absent (install it: apt-get install -y chromium)`);
-
-// The closed network makes Chromium hang on refused connections without these.
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+const skipBrowser = skipWithoutChromium("browser checks");
 
 // Evidence that outlives the temporary project: the repo's own (git-ignored) reports/ directory.
 const EVIDENCE = join(ROOT, "reports", "screenshots");
@@ -37,8 +20,8 @@ describe("npm run report", () => {
   let result: RunResult;
   const reports = () => join(project, "reports");
 
+  let chromium: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let context: BrowserContext | undefined;
-  let userDataDir: string | undefined;
   const refused: string[] = [];
 
   beforeAll(async () => {
@@ -53,14 +36,9 @@ describe("npm run report", () => {
     }
     result = await runScript("report.js", [], project);
     if (skipBrowser) return;
-    userDataDir = await mkdtemp(join(tmpdir(), "chromium-profile-")); // a fresh profile every run
     await mkdir(EVIDENCE, { recursive: true });
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 900 },
-    });
+    chromium = await launchChromium({ viewport: { width: 1280, height: 900 } });
+    context = chromium.context;
     await context.route("**/*", (route) => {
       const url = route.request().url();
       if (url.startsWith("file:") || url.startsWith("data:")) return route.continue();
@@ -69,8 +47,7 @@ describe("npm run report", () => {
     });
   });
   afterAll(async () => {
-    await context?.close();
-    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+    await chromium?.close();
     await removeProject(project);
   });
   const browser = () => {
